@@ -1,0 +1,83 @@
+package broker
+
+// WatchSet is one client's WATCHed keys. Dirty becomes true when any of them
+// is modified; EXEC then aborts. Create with NewWatchSet; all methods require
+// the engine lock.
+type WatchSet struct {
+	Dirty bool
+	keys  []watchedKey
+}
+
+type watchedKey struct {
+	db  *DB
+	key string
+	// expireAt at WATCH time: a key that expires between WATCH and EXEC
+	// counts as modified (Redis 7 isWatchedKeyExpired).
+	existed bool
+}
+
+// NewWatchSet returns an empty WatchSet.
+func NewWatchSet() *WatchSet { return &WatchSet{} }
+
+// Watch adds key of db to w.
+func (w *WatchSet) Watch(db *DB, key string) {
+	for _, k := range w.keys {
+		if k.db == db && k.key == key {
+			return
+		}
+	}
+	if db.watchers == nil {
+		db.watchers = map[string][]*WatchSet{}
+	}
+	db.watchers[key] = append(db.watchers[key], w)
+	w.keys = append(w.keys, watchedKey{db: db, key: key, existed: db.Exists(key)})
+	db.e.Stats.WatchingNow.Add(1)
+}
+
+// Len returns the number of watched keys.
+func (w *WatchSet) Len() int { return len(w.keys) }
+
+// Expired reports whether a watched key that existed at WATCH time has
+// expired since (EXEC then aborts, as in Redis 7).
+func (w *WatchSet) Expired() bool {
+	for _, k := range w.keys {
+		if k.existed {
+			if o, ok := k.db.keys.Get(k.key); ok && o.expireAt != 0 && o.expireAt <= k.db.nowMs() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Clear unwatches every key and resets Dirty.
+func (w *WatchSet) Clear() {
+	for _, k := range w.keys {
+		list := k.db.watchers[k.key]
+		for i, x := range list {
+			if x == w {
+				list = append(list[:i], list[i+1:]...)
+				break
+			}
+		}
+		if len(list) == 0 {
+			delete(k.db.watchers, k.key)
+		} else {
+			k.db.watchers[k.key] = list
+		}
+		k.db.e.Stats.WatchingNow.Add(-1)
+	}
+	w.keys = w.keys[:0]
+	w.Dirty = false
+}
+
+// Touch signals that key was modified (Redis's signalModifiedKey): every
+// WatchSet watching it becomes dirty. Every write path calls it.
+func (db *DB) Touch(key string) {
+	if len(db.watchers) == 0 {
+		return
+	}
+	for _, w := range db.watchers[key] {
+		w.Dirty = true
+	}
+}

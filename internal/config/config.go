@@ -1,0 +1,328 @@
+// Package config reads Switchyard's settings the way redis-server does
+// (https://redis.io/docs/latest/operate/oss_and_stack/management/config/):
+// an optional redis.conf-style file, then directives on the command line as
+// `--name value ...`, later ones overriding earlier ones. Every setting is a
+// row of the directive table; CONFIG GET reads the same table.
+package config
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/switchyard/switchyard/internal/glob"
+)
+
+// Kind is the type of a directive's value.
+type Kind int
+
+// Directive value kinds.
+const (
+	String Kind = iota
+	Int
+	Bool   // yes|no
+	Bytes  // 100, 1k, 1kb, 1mb, 1gb (Redis memory units)
+	Enum   // one of Directive.Enum
+	Multi  // may repeat; every occurrence is kept (save)
+)
+
+// Directive is one row of the settings table.
+type Directive struct {
+	Name    string
+	Kind    Kind
+	Default string
+	Enum    []string
+	Help    string
+}
+
+// Directives is the settings table. Names are lower case, as in redis.conf.
+var Directives = []Directive{
+	{Name: "bind", Kind: String, Default: "127.0.0.1", Help: "address(es) to listen on, space separated"},
+	{Name: "port", Kind: Int, Default: "6379", Help: "RESP port; 0 disables"},
+	{Name: "requirepass", Kind: String, Default: "", Help: "password for AUTH"},
+	{Name: "maxclients", Kind: Int, Default: "10000", Help: "maximum concurrent RESP clients"},
+	{Name: "maxmemory", Kind: Bytes, Default: "0", Help: "memory limit in bytes (0: none)"},
+	{Name: "databases", Kind: Int, Default: "16", Help: "number of databases (fixed at 16)"},
+	{Name: "timeout", Kind: Int, Default: "0", Help: "idle client timeout in seconds (0: never)"},
+	{Name: "tcp-keepalive", Kind: Int, Default: "300", Help: "TCP keepalive period in seconds"},
+	{Name: "loglevel", Kind: Enum, Default: "notice", Enum: []string{"debug", "verbose", "notice", "warning"}, Help: "log level"},
+	{Name: "logfile", Kind: String, Default: "", Help: "log file; empty logs to stderr"},
+	{Name: "dir", Kind: String, Default: "./switchyard-data", Help: "working directory for data files"},
+	{Name: "client-output-buffer-limit-pubsub", Kind: Bytes, Default: "32mb", Help: "hard output limit of a subscriber"},
+	{Name: "client-query-buffer-limit", Kind: Bytes, Default: "1gb", Help: "maximum size of one unfinished command"},
+	{Name: "proto-max-bulk-len", Kind: Bytes, Default: "512mb", Help: "maximum bulk string size"},
+	{Name: "hz", Kind: Int, Default: "10", Help: "background task frequency (active expiry)"},
+	{Name: "amqp-port", Kind: Int, Default: "0", Help: "AMQP 0-9-1 port; 0 disables (front not built yet)"},
+	{Name: "nats-port", Kind: Int, Default: "0", Help: "NATS port; 0 disables (front not built yet)"},
+}
+
+// Config is a set of settings. The zero value is not usable; call New.
+type Config struct {
+	vals map[string][]string
+}
+
+// New returns a Config holding every default.
+func New() *Config {
+	c := &Config{vals: map[string][]string{}}
+	for _, d := range Directives {
+		if d.Kind == Multi {
+			c.vals[d.Name] = nil
+			if d.Default != "" {
+				c.vals[d.Name] = []string{d.Default}
+			}
+			continue
+		}
+		c.vals[d.Name] = []string{d.Default}
+	}
+	return c
+}
+
+func lookup(name string) (*Directive, bool) {
+	for i := range Directives {
+		if Directives[i].Name == name {
+			return &Directives[i], true
+		}
+	}
+	return nil, false
+}
+
+// ErrUnknown is returned for a directive that is not in the table.
+var ErrUnknown = errors.New("Bad directive or wrong number of arguments")
+
+// Set applies one directive with its arguments, validating the value.
+// It returns an error naming the problem, as redis-server reports it.
+func (c *Config) Set(name string, args []string) error {
+	name = strings.ToLower(name)
+	d, ok := lookup(name)
+	if !ok {
+		return fmt.Errorf("%w: %q", ErrUnknown, name)
+	}
+	val := strings.Join(args, " ")
+	switch d.Kind {
+	case Int:
+		if len(args) != 1 {
+			return fmt.Errorf("%s: wrong number of arguments", name)
+		}
+		if _, err := strconv.Atoi(val); err != nil {
+			return fmt.Errorf("%s: argument couldn't be parsed into an integer", name)
+		}
+	case Bool:
+		v := strings.ToLower(val)
+		if v != "yes" && v != "no" {
+			return fmt.Errorf("%s: argument must be 'yes' or 'no'", name)
+		}
+		val = v
+	case Bytes:
+		if _, err := ParseBytes(val); err != nil {
+			return fmt.Errorf("%s: %v", name, err)
+		}
+	case Enum:
+		v := strings.ToLower(val)
+		found := false
+		for _, e := range d.Enum {
+			found = found || e == v
+		}
+		if !found {
+			return fmt.Errorf("%s: argument must be one of %s", name, strings.Join(d.Enum, ", "))
+		}
+		val = v
+	case Multi:
+		c.vals[name] = append(c.vals[name], val)
+		return nil
+	}
+	c.vals[name] = []string{val}
+	return nil
+}
+
+// Str returns a setting's value (Multi: all occurrences joined by spaces).
+func (c *Config) Str(name string) string { return strings.Join(c.vals[name], " ") }
+
+// Int returns an Int setting.
+func (c *Config) Int(name string) int { n, _ := strconv.Atoi(c.Str(name)); return n }
+
+// Bool returns a Bool setting.
+func (c *Config) Bool(name string) bool { return c.Str(name) == "yes" }
+
+// Bytes returns a Bytes setting in bytes.
+func (c *Config) Bytes(name string) int64 { n, _ := ParseBytes(c.Str(name)); return n }
+
+// Get returns name/value pairs of settings matching the glob pattern, sorted
+// by name, for CONFIG GET.
+func (c *Config) Get(pattern string) [][2]string {
+	var out [][2]string
+	for name := range c.vals {
+		if glob.MatchFold(strings.ToLower(pattern), name) {
+			out = append(out, [2]string{name, c.Str(name)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
+	return out
+}
+
+// ParseBytes parses Redis memory units: 1k = 1000, 1kb = 1024, m/mb, g/gb.
+func ParseBytes(s string) (int64, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	mul := int64(1)
+	for _, u := range []struct {
+		suf string
+		m   int64
+	}{{"kb", 1024}, {"mb", 1 << 20}, {"gb", 1 << 30}, {"k", 1000}, {"m", 1000 * 1000}, {"g", 1000 * 1000 * 1000}, {"b", 1}} {
+		if strings.HasSuffix(s, u.suf) {
+			s, mul = strings.TrimSuffix(s, u.suf), u.m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("argument must be a memory value")
+	}
+	return n * mul, nil
+}
+
+// Load reads settings from a redis.conf-style file: one directive per line,
+// arguments separated by spaces, double or single quotes for values with
+// spaces, # comments.
+func (c *Config) Load(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return c.Read(f, path)
+}
+
+// Read is Load from a reader; name is used in error messages.
+func (c *Config) Read(r io.Reader, name string) error {
+	sc := bufio.NewScanner(r)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := strings.TrimSpace(sc.Text())
+		if text == "" || text[0] == '#' {
+			continue
+		}
+		words, err := SplitArgs(text)
+		if err != nil {
+			return fmt.Errorf("%s:%d: %v", name, line, err)
+		}
+		if len(words) == 0 {
+			continue
+		}
+		if err := c.Set(words[0], words[1:]); err != nil {
+			return fmt.Errorf("%s:%d: %v", name, line, err)
+		}
+	}
+	return sc.Err()
+}
+
+// ParseArgs applies a redis-server command line: an optional config file
+// path first, then `--name value ...` directives (a directive's values run
+// until the next argument starting with --).
+func (c *Config) ParseArgs(args []string) error {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "--") {
+		if err := c.Load(args[0]); err != nil {
+			return err
+		}
+		args = args[1:]
+	}
+	for len(args) > 0 {
+		if !strings.HasPrefix(args[0], "--") || len(args[0]) == 2 {
+			return fmt.Errorf("unexpected argument %q: directives are --name value", args[0])
+		}
+		name := args[0][2:]
+		args = args[1:]
+		var vals []string
+		for len(args) > 0 && !strings.HasPrefix(args[0], "--") {
+			vals = append(vals, args[0])
+			args = args[1:]
+		}
+		if len(vals) == 0 {
+			vals = []string{""}
+		}
+		if err := c.Set(name, vals); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SplitArgs splits a config line into words as Redis's sdssplitargs does:
+// spaces separate, "double quotes" allow \n \t \xHH escapes, 'single quotes'
+// are literal.
+func SplitArgs(line string) ([]string, error) {
+	var out []string
+	i := 0
+	for {
+		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+			i++
+		}
+		if i >= len(line) {
+			return out, nil
+		}
+		var b strings.Builder
+		switch line[i] {
+		case '"':
+			i++
+			for {
+				if i >= len(line) {
+					return nil, errors.New("unbalanced quotes")
+				}
+				ch := line[i]
+				if ch == '\\' && i+1 < len(line) {
+					i++
+					switch line[i] {
+					case 'n':
+						b.WriteByte('\n')
+					case 't':
+						b.WriteByte('\t')
+					case 'r':
+						b.WriteByte('\r')
+					case 'x':
+						if i+2 < len(line) {
+							if v, err := strconv.ParseUint(line[i+1:i+3], 16, 8); err == nil {
+								b.WriteByte(byte(v))
+								i += 2
+								break
+							}
+						}
+						b.WriteByte('x')
+					default:
+						b.WriteByte(line[i])
+					}
+					i++
+					continue
+				}
+				if ch == '"' {
+					i++
+					break
+				}
+				b.WriteByte(ch)
+				i++
+			}
+		case '\'':
+			i++
+			for {
+				if i >= len(line) {
+					return nil, errors.New("unbalanced quotes")
+				}
+				if line[i] == '\'' {
+					i++
+					break
+				}
+				b.WriteByte(line[i])
+				i++
+			}
+		default:
+			for i < len(line) && line[i] != ' ' && line[i] != '\t' {
+				b.WriteByte(line[i])
+				i++
+			}
+		}
+		out = append(out, b.String())
+	}
+}

@@ -1,0 +1,108 @@
+// Package server assembles a Switchyard process from its settings: the
+// engine, the messaging model and the fronts. cmd/switchyard and the tests
+// that need a whole server use it.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/switchyard/switchyard/broker"
+	"github.com/switchyard/switchyard/internal/config"
+	"github.com/switchyard/switchyard/queue"
+	"github.com/switchyard/switchyard/respfront"
+)
+
+// Server is a running Switchyard. Stop it with Shutdown.
+type Server struct {
+	Config *config.Config
+	Engine *broker.Engine
+	Queues *queue.Broker
+	RESP   *respfront.Server
+
+	log       *slog.Logger
+	listeners []net.Listener
+	wg        sync.WaitGroup
+	stopOnce  sync.Once
+	stopped   chan struct{}
+}
+
+// Start builds the server from cfg and starts listening. Port 0 in cfg picks
+// a free port (see RESPAddr).
+func Start(cfg *config.Config, log *slog.Logger) (*Server, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Server{Config: cfg, log: log, stopped: make(chan struct{})}
+	hz := cfg.Int("hz")
+	if hz <= 0 {
+		hz = 10
+	}
+	s.Engine = broker.New(broker.Options{ActiveExpireEvery: time.Second / time.Duration(hz)})
+	s.Queues = queue.New(s.Engine)
+	s.RESP = respfront.New(s.Engine, s.Queues, respfront.Options{
+		MaxClients:        cfg.Int("maxclients"),
+		PubSubOutputLimit: int(cfg.Bytes("client-output-buffer-limit-pubsub")),
+		QueryBufferLimit:  int(cfg.Bytes("client-query-buffer-limit")),
+		RequirePass:       cfg.Str("requirepass"),
+		Logger:            log,
+		Config:            cfg,
+		OnShutdown:        func() { go s.Shutdown(context.Background()) },
+	})
+	for _, addr := range strings.Fields(cfg.Str("bind")) {
+		ln, err := net.Listen("tcp", net.JoinHostPort(addr, strconv.Itoa(cfg.Int("port"))))
+		if err != nil {
+			s.closeListeners()
+			s.Engine.Close()
+			return nil, fmt.Errorf("listen: %w", err)
+		}
+		s.listeners = append(s.listeners, ln)
+		log.Info("RESP listening", "addr", ln.Addr().String())
+	}
+	for _, ln := range s.listeners {
+		s.wg.Add(1)
+		go func(ln net.Listener) {
+			defer s.wg.Done()
+			if err := s.RESP.Serve(ln); err != nil && !errors.Is(err, respfront.ErrServerClosed) {
+				log.Error("RESP serve", "err", err)
+			}
+		}(ln)
+	}
+	return s, nil
+}
+
+// RESPAddr returns the address of the first RESP listener.
+func (s *Server) RESPAddr() string { return s.listeners[0].Addr().String() }
+
+func (s *Server) closeListeners() {
+	for _, ln := range s.listeners {
+		ln.Close()
+	}
+}
+
+// Done is closed when the server has stopped.
+func (s *Server) Done() <-chan struct{} { return s.stopped }
+
+// Shutdown stops accepting, closes every client (requeueing unacked
+// deliveries), stops the engine and waits, or gives up when ctx is done.
+func (s *Server) Shutdown(ctx context.Context) error {
+	var err error
+	s.stopOnce.Do(func() {
+		s.log.Info("shutting down")
+		err = s.RESP.Shutdown(ctx)
+		s.wg.Wait()
+		s.Queues.Close()
+		s.Engine.Close()
+		close(s.stopped)
+		s.log.Info("stopped")
+	})
+	<-s.stopped
+	return err
+}

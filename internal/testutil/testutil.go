@@ -1,0 +1,145 @@
+// Package testutil starts real servers for tests: Switchyard in-process on a
+// free port, and the reference servers (redis-server, nats-server) as child
+// processes. Tests that need a reference server call Need, which skips with
+// a clear message when the program is missing and fails instead when
+// SWITCHYARD_REQUIRE_INTEGRATION=1 (as .ci/run sets).
+package testutil
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchyard/switchyard/internal/config"
+	"github.com/switchyard/switchyard/internal/server"
+)
+
+// RequireIntegration reports whether SWITCHYARD_REQUIRE_INTEGRATION=1.
+func RequireIntegration() bool { return os.Getenv("SWITCHYARD_REQUIRE_INTEGRATION") == "1" }
+
+// Need returns the path of program, or skips the test (fails it when
+// integration is required) if it is not installed.
+func Need(t testing.TB, program string) string {
+	t.Helper()
+	p, err := exec.LookPath(program)
+	if err != nil {
+		if RequireIntegration() {
+			t.Fatalf("%s is required (SWITCHYARD_REQUIRE_INTEGRATION=1) but not installed: %v", program, err)
+		}
+		t.Skipf("skipping: %s not installed (install it, e.g. apt-get install -y %s)", program, program)
+	}
+	return p
+}
+
+// StartSwitchyard starts a whole server in-process on 127.0.0.1 with a free
+// port, with the given extra directives (name, values...), and stops it at
+// the end of the test. It returns the server.
+func StartSwitchyard(t testing.TB, directives ...[]string) *server.Server {
+	t.Helper()
+	cfg := config.New()
+	require.NoError(t, cfg.Set("port", []string{"0"}))
+	for _, d := range directives {
+		require.NoError(t, cfg.Set(d[0], d[1:]))
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if os.Getenv("SWITCHYARD_TEST_LOG") == "1" {
+		log = slog.Default()
+	}
+	s, err := server.Start(cfg, log)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = s.Shutdown(ctx)
+	})
+	return s
+}
+
+// Client returns a go-redis client for addr with one connection, closed at
+// the end of the test. proto is 2 or 3.
+func Client(t testing.TB, addr string, proto int) *redis.Client {
+	t.Helper()
+	c := redis.NewClient(&redis.Options{
+		Addr: addr, Protocol: proto, PoolSize: 1, MaxRetries: -1,
+		DisableIdentity: true, ReadTimeout: 10 * time.Second,
+	})
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// FreePort returns a TCP port free on 127.0.0.1 at the time of the call.
+func FreePort(t testing.TB) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// StartRedis starts a real redis-server (no persistence) on a free port and
+// returns its address; it is stopped by PID at the end of the test.
+func StartRedis(t testing.TB) string {
+	t.Helper()
+	bin := Need(t, "redis-server")
+	port := FreePort(t)
+	dir := t.TempDir()
+	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
+		"--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no")
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	cmd.Stderr = cmd.Stdout
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	ready := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		closed := false
+		for sc.Scan() {
+			if !closed && containsReady(sc.Text()) {
+				close(ready)
+				closed = true
+			}
+		}
+	}()
+	select {
+	case <-ready:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("redis-server on port %d did not become ready", port)
+	}
+	return fmt.Sprintf("127.0.0.1:%d", port)
+}
+
+func containsReady(line string) bool {
+	return strings.Contains(line, "Ready to accept connections")
+}
+
+// RepoRoot returns the repository root (the folder holding go.mod).
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	require.NoError(t, err)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		require.NotEqual(t, parent, dir, "go.mod not found")
+		dir = parent
+	}
+}

@@ -1,0 +1,3 @@
+package respfront
+
+func keyCommands() []*Command { return nil }

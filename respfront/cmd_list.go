@@ -1,0 +1,3 @@
+package respfront
+
+func listCommands() []*Command { return nil }

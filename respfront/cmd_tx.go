@@ -1,0 +1,124 @@
+package respfront
+
+import (
+	"github.com/switchyard/switchyard/broker"
+)
+
+// tx is a connection's MULTI/EXEC state (https://redis.io/docs/latest/develop/interactions/transactions/).
+type tx struct {
+	active bool
+	failed bool // a command failed to queue: EXEC answers EXECABORT
+	queued []queuedCmd
+	watch  *broker.WatchSet
+}
+
+type queuedCmd struct {
+	cmd  *Command
+	args [][]byte
+}
+
+func (t *tx) flagError() {
+	if t.active {
+		t.failed = true
+	}
+}
+
+func (t *tx) queue(cmd *Command, args [][]byte) {
+	t.queued = append(t.queued, queuedCmd{cmd, args})
+}
+
+func (t *tx) reset() {
+	t.active, t.failed, t.queued = false, false, nil
+}
+
+// txControl names the commands that run immediately inside MULTI.
+func txControl(name string) bool {
+	switch name {
+	case "exec", "discard", "multi", "watch", "quit", "reset":
+		return true
+	}
+	return false
+}
+
+func txCommands() []*Command {
+	return []*Command{
+		{Name: "multi", Handler: cmdMulti, Arity: 1, Flags: NoLock | Fast, Summary: "Starts a transaction."},
+		{Name: "exec", Handler: cmdExec, Arity: 1, Flags: 0, Summary: "Executes all commands in a transaction."},
+		{Name: "discard", Handler: cmdDiscard, Arity: 1, Flags: Fast, Summary: "Discards a transaction."},
+		{Name: "watch", Handler: cmdWatch, Arity: -2, Flags: Fast | NoMulti, FirstKey: 1, LastKey: -1, Step: 1, Summary: "Monitors changes to keys to determine the execution of a transaction."},
+		{Name: "unwatch", Handler: cmdUnwatch, Arity: 1, Flags: Fast, Summary: "Forgets about watched keys of a transaction."},
+	}
+}
+
+func cmdMulti(x *Ctx) {
+	c := x.Conn
+	if c.tx.active {
+		x.W.Error("ERR MULTI calls can not be nested")
+		return
+	}
+	c.tx.active = true
+	x.W.OK()
+}
+
+func (c *Conn) unwatchLocked() {
+	if c.tx.watch != nil {
+		c.tx.watch.Clear()
+	}
+}
+
+func cmdDiscard(x *Ctx) {
+	c := x.Conn
+	if !c.tx.active {
+		x.W.Error("ERR DISCARD without MULTI")
+		return
+	}
+	c.tx.reset()
+	c.unwatchLocked()
+	x.W.OK()
+}
+
+func cmdWatch(x *Ctx) {
+	c := x.Conn
+	if c.tx.active {
+		x.W.Error("ERR WATCH inside MULTI is not allowed")
+		return
+	}
+	if c.tx.watch == nil {
+		c.tx.watch = broker.NewWatchSet()
+	}
+	for _, k := range x.Args[1:] {
+		c.tx.watch.Watch(x.DB, string(k))
+	}
+	x.W.OK()
+}
+
+func cmdUnwatch(x *Ctx) {
+	x.Conn.unwatchLocked()
+	x.W.OK()
+}
+
+func cmdExec(x *Ctx) {
+	c := x.Conn
+	if !c.tx.active {
+		x.W.Error("ERR EXEC without MULTI")
+		return
+	}
+	queued, failed := c.tx.queued, c.tx.failed
+	c.tx.reset()
+	if failed {
+		c.unwatchLocked()
+		x.W.Error("EXECABORT Transaction discarded because of previous errors.")
+		return
+	}
+	if c.tx.watch != nil && (c.tx.watch.Dirty || c.tx.watch.Expired()) {
+		c.unwatchLocked()
+		x.W.NullArray()
+		return
+	}
+	c.unwatchLocked()
+	x.W.Array(len(queued))
+	for _, q := range queued {
+		sub := Ctx{Conn: c, Cmd: q.cmd, Args: q.args, Tx: x.Tx, DB: x.Tx.DB(c.db), W: x.W, InExec: true}
+		q.cmd.Handler(&sub)
+	}
+}

@@ -1,0 +1,92 @@
+package respfront
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Flags drive the dispatcher, following Redis's command flags
+// (src/commands/*.json).
+type Flags uint32
+
+const (
+	// Write: the command may modify the keyspace.
+	Write Flags = 1 << iota
+	// ReadOnly: the command only reads the keyspace.
+	ReadOnly
+	// Fast: O(1) or O(log n) (COMMAND INFO "fast").
+	Fast
+	// Blocking: the command may block the client (BLPOP).
+	Blocking
+	// PubSub: a pub/sub command.
+	PubSub
+	// NoLock: the handler does not touch the keyspace and runs without the
+	// engine lock (PING, ECHO, CLIENT, HELLO, SUBSCRIBE ...).
+	NoLock
+	// NoMulti: not allowed inside MULTI (WATCH, SUBSCRIBE...).
+	NoMulti
+	// Subscribed: allowed on a RESP2 connection in subscribed mode.
+	Subscribed
+	// Admin: an administrative command.
+	Admin
+	// Loading, Stale, NoScript and the like are not needed yet.
+)
+
+// Command is one row of the command table.
+type Command struct {
+	Name    string // lower case, as COMMAND reports it
+	Handler func(ctx *Ctx)
+	// Arity follows Redis: the number of arguments including the command
+	// name; negative -N means "at least N".
+	Arity int
+	Flags Flags
+	// FirstKey, LastKey, Step give key positions as COMMAND INFO does
+	// (LastKey -1: the last argument). Zero FirstKey: no keys.
+	FirstKey, LastKey, Step int
+	// Subcommands, for container commands such as CLIENT and CONFIG.
+	Subcommands []*Command
+	// Summary is a one-line description for COMMAND DOCS.
+	Summary string
+}
+
+// commandTable is the RESP front's command table, keyed by lower-case name.
+type commandTable map[string]*Command
+
+// families lists every command family. Each returns its rows; a name
+// registered twice panics at start-up.
+var families = []func() []*Command{
+	serverCommands,
+	stringCommands,
+	listCommands,
+	keyCommands,
+	pubsubCommands,
+	txCommands,
+	queueCommands,
+}
+
+func buildTable() commandTable {
+	t := commandTable{}
+	for _, f := range families {
+		for _, c := range f() {
+			name := strings.ToLower(c.Name)
+			if _, dup := t[name]; dup {
+				panic(fmt.Sprintf("respfront: command %q registered twice", name))
+			}
+			c.Name = name
+			for _, s := range c.Subcommands {
+				s.Name = strings.ToLower(s.Name)
+			}
+			t[name] = c
+		}
+	}
+	return t
+}
+
+// lookup finds the command named by arg (any case) without allocating for
+// names already lower case.
+func (t commandTable) lookup(arg []byte) *Command {
+	if c, ok := t[string(arg)]; ok {
+		return c
+	}
+	return t[strings.ToLower(string(arg))]
+}
