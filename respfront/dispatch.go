@@ -38,7 +38,13 @@ type blockReq struct {
 // forever). When w is served, reply writes the answer from w.Result; on
 // timeout, expired writes it. Inside EXEC the handler must not call Block.
 func (x *Ctx) Block(w *broker.Waiter, timeout time.Duration, reply func(w *resp.Writer, result any), expired func(w *resp.Writer)) {
-	x.Tx.Block(x.DB, w)
+	x.BlockOn(x.DB, w, timeout, reply, expired)
+}
+
+// BlockOn is Block on the keys of database db (the broker namespace for
+// QUEUE.CONSUME).
+func (x *Ctx) BlockOn(db *broker.DB, w *broker.Waiter, timeout time.Duration, reply func(w *resp.Writer, result any), expired func(w *resp.Writer)) {
+	x.Tx.Block(db, w)
 	x.block = &blockReq{w: w, timeout: timeout, reply: reply, expired: expired}
 }
 

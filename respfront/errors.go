@@ -14,6 +14,13 @@ func errorText(err error) string {
 	case errors.Is(err, broker.ErrWrongType):
 		return "WRONGTYPE " + broker.ErrWrongType.Error()
 	}
+	var ae amqpError
+	if errors.As(err, &ae) {
+		// The messaging model's errors carry RabbitMQ's text, which starts
+		// with the reply name (NOT_FOUND, RESOURCE_LOCKED, ...): that name
+		// is the RESP error code.
+		return ae.Error()
+	}
 	if ce, ok := err.(codedError); ok {
 		return ce.Code() + " " + err.Error()
 	}
@@ -25,4 +32,11 @@ func errorText(err error) string {
 type codedError interface {
 	error
 	Code() string
+}
+
+// amqpError is an error of the messaging model (queue, exchange) that
+// carries an AMQP reply code and RabbitMQ's text.
+type amqpError interface {
+	error
+	AMQPCode() int
 }
