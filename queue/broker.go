@@ -84,7 +84,7 @@ func (b *Broker) DeclareQueue(tx *broker.Tx, ch *Channel, o QueueOptions) (Queue
 			case q.autoDelete != o.AutoDelete:
 				return QueueInfo{}, errInequivalent("auto_delete", name, o.AutoDelete, q.autoDelete)
 			}
-			if err := equivalentArgs(name, o.Args, q.args); err != nil {
+			if err := equivalentArgs(name, o.Args, q.rawArgs); err != nil {
 				return QueueInfo{}, err
 			}
 		}
