@@ -547,6 +547,17 @@ func TestBLPopPipelined(t *testing.T) {
 	require.Equal(t, "*2\r\n$1\r\np\r\n$1\r\n1\r\n", r.Read())
 	require.Equal(t, "+PONG\r\n", r.Read())
 	require.Equal(t, ":1\r\n", r.Read()) // LLEN ran after the pop
+
+	// Commands sent while the client is already blocked wait too.
+	r.Send(testutil.Encode("BRPOP", "p2", "0"))
+	e.waitBlocked(1)
+	r.Send(testutil.Encode("RPUSH", "p2", "mine"))
+	r.Send(testutil.Encode("LLEN", "p2"))
+	mustDo(t, e.c, int64(1), "RPUSH", "p2", "x")
+	require.Equal(t, "*2\r\n$2\r\np2\r\n$1\r\nx\r\n", r.Read())
+	require.Equal(t, ":1\r\n", r.Read())
+	require.Equal(t, ":1\r\n", r.Read())
+	mustDo(t, e.c, []any{"mine"}, "LRANGE", "p2", "0", "-1")
 }
 
 // TestBLPopDisconnect: a client that disconnects while blocked stops
@@ -899,3 +910,16 @@ blmpop 0 2 nokey str left
 blmpop 0 2 chk str left count 2
 lrange chk 0 -1
 `
+
+// TestBLPopDisconnectAfterPipelining: a blocked client that sends more
+// commands and then disconnects is still noticed.
+func TestBLPopDisconnectAfterPipelining(t *testing.T) {
+	e := newListEnv(t)
+	r := e.rawBlock(1, "BLPOP", "dc", "0")
+	r.Send(testutil.Encode("PING"))
+	r.Send(testutil.Encode("LLEN", "dc"))
+	require.NoError(t, r.Conn().Close())
+	e.waitBlocked(0)
+	mustDo(t, e.c, int64(1), "RPUSH", "dc", "v")
+	mustDo(t, e.c, int64(1), "LLEN", "dc")
+}
