@@ -12,14 +12,14 @@ import (
 	"github.com/switchyard/switchyard/broker"
 )
 
-func newEngine(t *testing.T) *broker.Engine {
+func newListEngine(t *testing.T) *broker.Engine {
 	t.Helper()
 	e := broker.New(broker.Options{ActiveExpireEvery: -1})
 	t.Cleanup(e.Close)
 	return e
 }
 
-func bs(ss ...string) [][]byte {
+func listBytes(ss ...string) [][]byte {
 	out := make([][]byte, len(ss))
 	for i, s := range ss {
 		out[i] = []byte(s)
@@ -27,7 +27,7 @@ func bs(ss ...string) [][]byte {
 	return out
 }
 
-func strs(vals [][]byte) []string {
+func listStrings(vals [][]byte) []string {
 	out := make([]string, len(vals))
 	for i, v := range vals {
 		out[i] = string(v)
@@ -58,7 +58,7 @@ func TestListModel(t *testing.T) {
 	seed := time.Now().UnixNano()
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(uint64(seed), 0))
-	e := newEngine(t)
+	e := newListEngine(t)
 	var ref []string
 	val := func() string { return fmt.Sprint(rng.IntN(4)) }
 	idx := func() int64 { return int64(rng.IntN(14) - 7) }
@@ -71,7 +71,7 @@ func TestListModel(t *testing.T) {
 				v := val()
 				what = "push " + v
 				end := broker.End(rng.IntN(2))
-				n, err := db.ListPush("k", end, bs(v), false)
+				n, err := db.ListPush("k", end, listBytes(v), false)
 				require.NoError(t, err)
 				if end == broker.Left {
 					ref = append([]string{v}, ref...)
@@ -95,7 +95,7 @@ func TestListModel(t *testing.T) {
 					}
 				}
 				if exists {
-					requireSame(t, want, strs(got))
+					requireSameList(t, want, listStrings(got))
 				}
 			case 3:
 				count, v := idx(), val()
@@ -180,19 +180,19 @@ func TestListModel(t *testing.T) {
 			}
 			got, err := db.ListRange("k", 0, -1)
 			require.NoError(t, err)
-			requireSame(t, ref, strs(got), "step %d after %s", step, what)
+			requireSameList(t, ref, listStrings(got), "step %d after %s", step, what)
 			require.Equal(t, len(ref) > 0, db.Exists("k"), "step %d after %s: a list key never exists empty", step, what)
 			for _, r := range [][2]int64{{0, -1}, {idx(), idx()}, {1, 2}} {
 				got, err := db.ListRange("k", r[0], r[1])
 				require.NoError(t, err)
-				requireSame(t, refRange(ref, r[0], r[1]), strs(got), "step %d: lrange %v", step, r)
+				requireSameList(t, refRange(ref, r[0], r[1]), listStrings(got), "step %d: lrange %v", step, r)
 			}
 		})
 	}
 }
 
-// requireSame compares two string slices, treating nil and empty alike.
-func requireSame(t *testing.T, want, got []string, msgAndArgs ...any) {
+// requireSameList compares two string slices, treating nil and empty alike.
+func requireSameList(t *testing.T, want, got []string, msgAndArgs ...any) {
 	t.Helper()
 	if !slices.Equal(want, got) {
 		require.Equal(t, want, got, msgAndArgs...)
@@ -262,11 +262,11 @@ func refPos(l []string, v string, rank, limit, maxlen int64) []int64 {
 }
 
 func TestListWrongTypeAndMissing(t *testing.T) {
-	e := newEngine(t)
+	e := newListEngine(t)
 	e.Exec(func(tx *broker.Tx) {
 		db := tx.DB(0)
 		db.Set("s", broker.NewString([]byte("v")), false)
-		_, err := db.ListPush("s", broker.Left, bs("a"), false)
+		_, err := db.ListPush("s", broker.Left, listBytes("a"), false)
 		require.ErrorIs(t, err, broker.ErrWrongType)
 		_, _, err = db.ListPop("s", broker.Left, 1)
 		require.ErrorIs(t, err, broker.ErrWrongType)
@@ -277,7 +277,7 @@ func TestListWrongTypeAndMissing(t *testing.T) {
 		_, _, err = db.ListMove("nokey", "s", broker.Left, broker.Left)
 		require.NoError(t, err, "a missing source does not look at the destination")
 
-		n, err := db.ListPush("nokey", broker.Left, bs("a"), true)
+		n, err := db.ListPush("nokey", broker.Left, listBytes("a"), true)
 		require.NoError(t, err)
 		require.Zero(t, n)
 		require.False(t, db.Exists("nokey"), "LPUSHX never creates a key")
@@ -292,7 +292,7 @@ func TestListWrongTypeAndMissing(t *testing.T) {
 // first blocked first served after the pushing Exec, and a BLMOVE waiter
 // whose destination has the wrong type is served with ErrWrongType.
 func TestListWaiters(t *testing.T) {
-	e := newEngine(t)
+	e := newListEngine(t)
 	var w1, w2, w3 *broker.Waiter
 	e.Exec(func(tx *broker.Tx) {
 		db := tx.DB(0)
@@ -306,7 +306,7 @@ func TestListWaiters(t *testing.T) {
 	})
 	require.EqualValues(t, 3, e.Stats.BlockedNow.Load())
 	e.Exec(func(tx *broker.Tx) {
-		_, err := tx.DB(0).ListPush("q", broker.Right, bs("a", "b", "c"), false)
+		_, err := tx.DB(0).ListPush("q", broker.Right, listBytes("a", "b", "c"), false)
 		require.NoError(t, err)
 		select {
 		case <-w1.Done:
@@ -322,8 +322,8 @@ func TestListWaiters(t *testing.T) {
 		}
 	}
 	require.ErrorIs(t, w1.Result.(error), broker.ErrWrongType)
-	require.Equal(t, broker.ListPopResult{Key: "q", Values: bs("a")}, w2.Result)
-	require.Equal(t, broker.ListPopResult{Key: "q", Values: bs("c", "b")}, w3.Result)
+	require.Equal(t, broker.ListPopResult{Key: "q", Values: listBytes("a")}, w2.Result)
+	require.Equal(t, broker.ListPopResult{Key: "q", Values: listBytes("c", "b")}, w3.Result)
 	require.EqualValues(t, 0, e.Stats.BlockedNow.Load())
 	require.False(t, e.Unblock(w2), "already served")
 	e.Exec(func(tx *broker.Tx) { require.False(t, tx.DB(0).Exists("q")) })
@@ -336,7 +336,7 @@ func TestListWaiters(t *testing.T) {
 	})
 	require.True(t, e.Unblock(w4))
 	e.Exec(func(tx *broker.Tx) {
-		_, err := tx.DB(0).ListPush("z", broker.Left, bs("x"), false)
+		_, err := tx.DB(0).ListPush("z", broker.Left, listBytes("x"), false)
 		require.NoError(t, err)
 	})
 	e.Exec(func(tx *broker.Tx) {
