@@ -38,6 +38,9 @@ func (r *Registry) Route(exchange, routingKey string, headers Table) ([]string, 
 		if len(ds) == 0 && x.hasAE {
 			ds = append(ds, dest{name: x.ae, exchange: true})
 		}
+		if queues == nil && len(ds) > 0 {
+			queues = make([]string, 0, len(ds))
+		}
 		for _, d := range ds {
 			if !d.exchange {
 				queues = append(queues, d.name)

@@ -17,8 +17,15 @@ package exchange
 // exponential backtracking of a recursive matcher. Results are memoised per
 // routing key in a bounded cache that any bind or unbind clears.
 
-// topicCacheMax bounds the match cache of one topic exchange (entries).
-const topicCacheMax = 4096
+// Bounds of the match cache of one topic exchange: entries, and
+// destinations held by all entries together (24 bytes each), so that a
+// "#" bound by thousands of queues cannot make each entry huge. A result
+// larger than topicCacheMaxDests/16 is not cached: listing that many
+// destinations costs more than matching them.
+const (
+	topicCacheMax      = 4096
+	topicCacheMaxDests = 1 << 16
+)
 
 type topicNode struct {
 	parent *topicNode
@@ -43,13 +50,12 @@ type topicTrie struct {
 	root  topicNode
 	count int
 
-	cache    map[string][]dest
-	cacheMax int
+	cache      map[string][]dest
+	cacheMax   int // entries
+	cacheDests int // destinations held by the entries
 
 	stamp     uint64
 	cur, next []*topicNode
-	seen      map[dest]struct{}
-	out       []dest
 }
 
 func newTopicTrie() *topicTrie {
@@ -130,6 +136,7 @@ func (t *topicTrie) invalidate() {
 	if len(t.cache) > 0 {
 		clear(t.cache)
 	}
+	t.cacheDests = 0
 }
 
 // addLive puts n and everything reachable from it through '#' edges (a '#'
@@ -145,25 +152,31 @@ func (t *topicTrie) addLive(n *topicNode) {
 }
 
 // match returns the destinations of the bindings whose key matches
-// routingKey, each once, in no particular order. The slice belongs to the
+// routingKey, in no particular order; a destination appears once per
+// matching binding (Route removes the duplicates). The slice belongs to the
 // trie (it may be a cache entry): read it, do not keep or modify it.
 func (t *topicTrie) match(routingKey string) []dest {
 	if r, ok := t.cache[routingKey]; ok {
 		return r
 	}
 	r := t.matchNoCache(routingKey)
-	if len(t.cache) >= t.cacheMax {
+	if len(r) > topicCacheMaxDests/16 {
+		return r
+	}
+	if len(t.cache) >= t.cacheMax || t.cacheDests+len(r) > topicCacheMaxDests {
 		// Evict about half, at random (map order), as nats' sublist does.
 		n := len(t.cache) / 2
-		for k := range t.cache {
+		for k, v := range t.cache {
 			if n == 0 {
 				break
 			}
 			delete(t.cache, k)
+			t.cacheDests -= len(v)
 			n--
 		}
 	}
 	t.cache[routingKey] = r
+	t.cacheDests += len(r)
 	return r
 }
 
@@ -194,24 +207,18 @@ func (t *topicTrie) matchNoCache(routingKey string) []dest {
 			}
 		}
 	})
-	if t.seen == nil {
-		t.seen = make(map[dest]struct{})
+	n := 0
+	for _, node := range t.next {
+		n += len(node.leaf)
 	}
-	out := t.out[:0]
-	for _, n := range t.next {
-		for _, b := range n.leaf {
-			d := b.dest()
-			if _, dup := t.seen[d]; dup {
-				continue
-			}
-			t.seen[d] = struct{}{}
-			out = append(out, d)
-		}
-	}
-	clear(t.seen)
-	t.out = out[:0]
-	if len(out) == 0 {
+	if n == 0 {
 		return nil
 	}
-	return append([]dest(nil), out...)
+	out := make([]dest, 0, n)
+	for _, node := range t.next {
+		for _, b := range node.leaf {
+			out = append(out, b.dest())
+		}
+	}
+	return out
 }

@@ -152,11 +152,11 @@ func TestTopicTriePrunesAndInvalidates(t *testing.T) {
 	}
 	tr.add(b2) // must invalidate the cached "a.b.c"
 	tr.add(b3)
-	if got := sortedDests(tr.match("a.b.c")); !slices.Equal(got, []dest{{name: "q1"}, {name: "q2"}}) {
-		t.Fatalf("after add: match = %v, want q1 (once) and q2", got)
+	if got := sortedDests(tr.match("a.b.c")); !slices.Equal(got, []dest{{name: "q1"}, {name: "q1"}, {name: "q2"}}) {
+		t.Fatalf("after add: match = %v, want q1 (two bindings) and q2", got)
 	}
 	tr.remove(b2)
-	if got := tr.match("a.b.c"); !slices.Equal(got, []dest{{name: "q1"}}) {
+	if got := tr.match("a.b.c"); !slices.Equal(got, []dest{{name: "q1"}, {name: "q1"}}) {
 		t.Fatalf("after remove: match = %v", got)
 	}
 	tr.remove(b1)
@@ -183,6 +183,34 @@ func TestTopicCacheBounded(t *testing.T) {
 	}
 	if len(tr.cache) == 0 {
 		t.Fatal("cache unused")
+	}
+}
+
+func TestTopicCacheBoundedByDestinations(t *testing.T) {
+	tr := newTopicTrie()
+	const fanout = topicCacheMaxDests / 16 // the largest result still cached
+	for i := range fanout {
+		tr.add(&binding{Binding: Binding{Destination: "q" + strconv.Itoa(i), RoutingKey: "k.*"}})
+	}
+	for i := range 100 {
+		if got := tr.match("k." + strconv.Itoa(i)); len(got) != fanout {
+			t.Fatalf("match: %d destinations", len(got))
+		}
+		if tr.cacheDests > topicCacheMaxDests {
+			t.Fatalf("cache holds %d destinations, max %d", tr.cacheDests, topicCacheMaxDests)
+		}
+	}
+	sum := 0
+	for _, v := range tr.cache {
+		sum += len(v)
+	}
+	if sum != tr.cacheDests || sum == 0 {
+		t.Fatalf("cacheDests %d, entries hold %d", tr.cacheDests, sum)
+	}
+	// One more binding: results too large to cache are still right.
+	tr.add(&binding{Binding: Binding{Destination: "extra", RoutingKey: "#"}})
+	if got := tr.match("k.1"); len(got) != fanout+1 || len(tr.cache) != 0 {
+		t.Fatalf("uncached match: %d destinations, %d cache entries", len(got), len(tr.cache))
 	}
 }
 
@@ -327,6 +355,9 @@ func benchTopicTrie(n int) (*topicTrie, []string) {
 func BenchmarkTopicMatch(b *testing.B) {
 	tr, keys := benchTopicTrie(10000)
 	keys = keys[:1000] // a working set that fits the cache
+	for _, k := range keys {
+		tr.match(k)
+	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
