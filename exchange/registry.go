@@ -3,6 +3,7 @@ package exchange
 import (
 	"cmp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -215,7 +216,7 @@ func (r *Registry) Declare(x Exchange, passive bool) (*Exchange, error) {
 // assertEquivalent follows rabbit_exchange:assert_equivalence/6.
 func (e *exchange) assertEquivalent(x Exchange) error {
 	q := func(s string) string { return "'" + s + "'" }
-	b := func(v bool) string { return q(map[bool]string{true: "true", false: "false"}[v]) }
+	b := func(v bool) string { return q(strconv.FormatBool(v)) }
 	switch {
 	case x.Kind != e.Kind:
 		return e.inequivalent("type", q(string(x.Kind)), q(string(e.Kind)))

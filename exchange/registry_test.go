@@ -247,6 +247,10 @@ func TestBindErrors(t *testing.T) {
 		{[]byte("any"), `PRECONDITION_FAILED - Invalid x-match field type binary (value <<"any">>); expected longstr`},
 		{true, "PRECONDITION_FAILED - Invalid x-match field type bool (value true); expected longstr"},
 		{2.5, "PRECONDITION_FAILED - Invalid x-match field type double (value 2.5); expected longstr"},
+		{1000.0, "PRECONDITION_FAILED - Invalid x-match field type double (value 1.0e3); expected longstr"},
+		{nil, "PRECONDITION_FAILED - Invalid x-match field type void (value undefined); expected longstr"},
+		{"", "PRECONDITION_FAILED - Invalid x-match field value <<>>; expected all, any, all-with-x, or any-with-x"},
+		{"\x7f", "PRECONDITION_FAILED - Invalid x-match field value <<127>>; expected all, any, all-with-x, or any-with-x"},
 	} {
 		b := Binding{Source: "h1", Destination: "q1", Args: Table{"x-match": tc.v}}
 		wantErr(t, r.CheckBinding(b), ErrPrecondition, tc.text)

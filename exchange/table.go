@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -339,9 +340,9 @@ func writeTerm(b *strings.Builder, v any) {
 	case nil:
 		b.WriteString("undefined")
 	case string:
-		b.WriteString("<<" + strconv.Quote(x) + ">>")
+		b.WriteString(erlangBinary(x))
 	case []byte:
-		b.WriteString("<<" + strconv.Quote(string(x)) + ">>")
+		b.WriteString(erlangBinary(string(x)))
 	case bool:
 		b.WriteString(strconv.FormatBool(x))
 	case float32:
@@ -378,7 +379,7 @@ func writeTerm(b *strings.Builder, v any) {
 				if i > 0 {
 					b.WriteByte(',')
 				}
-				b.WriteString("{<<" + strconv.Quote(k) + ">>," + typeName(t[k]) + ",")
+				b.WriteString("{" + erlangBinary(k) + "," + typeName(t[k]) + ",")
 				writeTerm(b, t[k])
 				b.WriteByte('}')
 			}
@@ -389,23 +390,73 @@ func writeTerm(b *strings.Builder, v any) {
 	}
 }
 
-// erlangFloat prints a float the way Erlang's ~p does: always with a
-// fraction, exponents without '+' or leading zeros (1.0e20, 0.5).
+// erlangFloat prints a float the way Erlang's ~p does (OTP 25+): the
+// shortest digits that read back exactly, in plain or scientific notation,
+// whichever is shorter, plain on a tie: 1.0, 100.0, 1.0e3, 123456789.0,
+// 0.0001, 1.25e-5.
 func erlangFloat(f float64) string {
-	s := strconv.FormatFloat(f, 'g', -1, 64)
-	mant, exp, hasExp := strings.Cut(s, "e")
-	if !strings.ContainsAny(mant, ".NI") {
-		mant += ".0"
-	}
-	if !hasExp {
-		return mant
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return strconv.FormatFloat(f, 'g', -1, 64)
 	}
 	sign := ""
-	if exp[0] == '-' {
-		sign = "-"
+	if math.Signbit(f) {
+		sign, f = "-", -f
 	}
-	exp = strings.TrimLeft(exp, "+-0")
-	return mant + "e" + sign + exp
+	if f == 0 {
+		return sign + "0.0"
+	}
+	e := strconv.FormatFloat(f, 'e', -1, 64) // d.ddde±XX
+	mant, expStr, _ := strings.Cut(e, "e")
+	exp, _ := strconv.Atoi(expStr)
+	digits := strings.Replace(mant, ".", "", 1)
+	sci := digits[:1] + "." + cmp.Or(digits[1:], "0") + "e" + strconv.Itoa(exp)
+	var plain string
+	switch {
+	case exp < 0:
+		plain = "0." + strings.Repeat("0", -exp-1) + digits
+	case len(digits) <= exp+1:
+		plain = digits + strings.Repeat("0", exp+1-len(digits)) + ".0"
+	default:
+		plain = digits[:exp+1] + "." + digits[exp+1:]
+	}
+	if len(sci) < len(plain) {
+		return sign + sci
+	}
+	return sign + plain
+}
+
+// erlangEscapes are the characters Erlang escapes inside a printed string.
+var erlangEscapes = map[byte]string{'"': `\"`, '\\': `\\`, '\n': `\n`, '\r': `\r`, '\t': `\t`,
+	'\v': `\v`, '\b': `\b`, '\f': `\f`, 0x1b: `\e`}
+
+// erlangBinary prints a binary the way Erlang's ~tp does: <<"text">> when
+// every byte is printable Latin-1 (escaping quotes, backslashes and the
+// control characters Erlang names), else the bytes in decimal: <<0,127>>.
+func erlangBinary(s string) string {
+	if s == "" {
+		return "<<>>"
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if (c < 32 || c > 126) && c < 160 && erlangEscapes[c] == "" {
+			parts := make([]string, len(s))
+			for j := 0; j < len(s); j++ {
+				parts[j] = strconv.Itoa(int(s[j]))
+			}
+			return "<<" + strings.Join(parts, ",") + ">>"
+		}
+	}
+	var b strings.Builder
+	b.WriteString(`<<"`)
+	for i := 0; i < len(s); i++ {
+		if e := erlangEscapes[s[i]]; e != "" {
+			b.WriteString(e)
+		} else {
+			b.WriteByte(s[i])
+		}
+	}
+	b.WriteString(`">>`)
+	return b.String()
 }
 
 // erlangVal formats a value as rabbit_misc's val/1 does in "inequivalent
