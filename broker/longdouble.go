@@ -31,9 +31,9 @@ const (
 	// ldMaxChars is Redis's MAX_LONG_DOUBLE_CHARS: longer strings are not
 	// floats.
 	ldMaxChars = 5 * 1024
-	// expClamp bounds parsed exponents; anything past it is out of range
+	// ldExpClamp bounds parsed exponents; anything past it is out of range
 	// whatever the mantissa.
-	expClamp = 1 << 30
+	ldExpClamp = 1 << 30
 )
 
 // ParseLongDouble parses b as Redis's string2ld does with glibc's strtold
@@ -46,7 +46,7 @@ const (
 // NaN, and values that overflow to infinity or underflow to zero (ERANGE).
 // The result is correctly rounded to 64 significant bits.
 func ParseLongDouble(b []byte) (LongDouble, bool) {
-	if len(b) == 0 || len(b) >= ldMaxChars || isCSpace(b[0]) {
+	if len(b) == 0 || len(b) >= ldMaxChars || ldSpace(b[0]) {
 		return LongDouble{}, false
 	}
 	s := b
@@ -58,8 +58,8 @@ func ParseLongDouble(b []byte) (LongDouble, bool) {
 	var x LongDouble
 	var ok bool
 	switch {
-	case hasPrefixFold(s, "inf"):
-		if len(s) != 3 && !(len(s) == 8 && hasPrefixFold(s, "infinity")) {
+	case ldHasPrefixFold(s, "inf"):
+		if len(s) != 3 && !(len(s) == 8 && ldHasPrefixFold(s, "infinity")) {
 			return LongDouble{}, false
 		}
 		x, ok = LongDouble{inf: 1}, true
@@ -91,7 +91,7 @@ func (x LongDouble) neg() LongDouble {
 // parseDecLD parses digits [. digits] [e [sign] digits], the whole of s.
 func parseDecLD(s []byte) (LongDouble, bool) {
 	i := 0
-	for i < len(s) && isDigit(s[i]) {
+	for i < len(s) && ldDigit(s[i]) {
 		i++
 	}
 	intPart := s[:i]
@@ -99,7 +99,7 @@ func parseDecLD(s []byte) (LongDouble, bool) {
 	if i < len(s) && s[i] == '.' {
 		i++
 		j := i
-		for i < len(s) && isDigit(s[i]) {
+		for i < len(s) && ldDigit(s[i]) {
 			i++
 		}
 		fracPart = s[j:i]
@@ -127,10 +127,10 @@ func parseDecLD(s []byte) (LongDouble, bool) {
 	m, _ := new(big.Int).SetString(string(digits), 10)
 	f := new(big.Float).SetPrec(ldPrec)
 	if e10 >= 0 {
-		m.Mul(m, pow10(e10))
+		m.Mul(m, ldPow10(e10))
 		f.SetInt(m)
 	} else {
-		den := pow10(-e10)
+		den := ldPow10(-e10)
 		if eff < -4940 && new(big.Int).Lsh(m, -ldHalfMinSubExp).Cmp(den) <= 0 {
 			return LongDouble{}, false // m/den <= 2^-16446 rounds to zero
 		}
@@ -143,7 +143,7 @@ func parseDecLD(s []byte) (LongDouble, bool) {
 // of s (after the 0x).
 func parseHexLD(s []byte) (LongDouble, bool) {
 	i := 0
-	for i < len(s) && isHexDigit(s[i]) {
+	for i < len(s) && ldHexDigit(s[i]) {
 		i++
 	}
 	intPart := s[:i]
@@ -151,7 +151,7 @@ func parseHexLD(s []byte) (LongDouble, bool) {
 	if i < len(s) && s[i] == '.' {
 		i++
 		j := i
-		for i < len(s) && isHexDigit(s[i]) {
+		for i < len(s) && ldHexDigit(s[i]) {
 			i++
 		}
 		fracPart = s[j:i]
@@ -197,8 +197,8 @@ func parseExponent(s []byte, i int, marker byte) (exp int64, next int, ok bool) 
 		j++
 	}
 	start := j
-	for j < len(s) && isDigit(s[j]) {
-		if exp < expClamp {
+	for j < len(s) && ldDigit(s[j]) {
+		if exp < ldExpClamp {
 			exp = exp*10 + int64(s[j]-'0')
 		}
 		j++
@@ -206,7 +206,7 @@ func parseExponent(s []byte, i int, marker byte) (exp int64, next int, ok bool) 
 	if j == start {
 		return 0, i, true
 	}
-	exp = min(exp, expClamp)
+	exp = min(exp, ldExpClamp)
 	if neg {
 		exp = -exp
 	}
@@ -277,24 +277,24 @@ func (x LongDouble) AppendFormat(dst []byte) []byte {
 // String returns AppendFormat's text.
 func (x LongDouble) String() string { return string(x.AppendFormat(nil)) }
 
-func pow10(n int64) *big.Int {
+func ldPow10(n int64) *big.Int {
 	return new(big.Int).Exp(big.NewInt(10), big.NewInt(n), nil)
 }
 
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+func ldDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-func isHexDigit(c byte) bool {
-	return isDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'f')
+func ldHexDigit(c byte) bool {
+	return ldDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'f')
 }
 
-// isCSpace is C's isspace in the C locale.
-func isCSpace(c byte) bool {
+// ldSpace is C's isspace in the C locale.
+func ldSpace(c byte) bool {
 	return c == ' ' || (c >= '\t' && c <= '\r')
 }
 
-// hasPrefixFold reports whether s starts with the lower-case ASCII prefix,
+// ldHasPrefixFold reports whether s starts with the lower-case ASCII prefix,
 // ignoring case.
-func hasPrefixFold(s []byte, prefix string) bool {
+func ldHasPrefixFold(s []byte, prefix string) bool {
 	if len(s) < len(prefix) {
 		return false
 	}

@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"math"
 	"strconv"
 )
 
@@ -20,8 +21,8 @@ import (
 // may build (Redis proto-max-bulk-len, 512 MB by default).
 const MaxStringLen = 512 << 20
 
-// clip limits b's capacity to its length, so that appending to it copies.
-func clip(b []byte) []byte { return b[:len(b):len(b)] }
+// clipValue limits b's capacity to its length, so that appending to it copies.
+func clipValue(b []byte) []byte { return b[:len(b):len(b)] }
 
 // ExpireUnit says how an expire argument of SET or GETEX is read.
 type ExpireUnit uint8
@@ -53,7 +54,7 @@ func (e Expire) Deadline(nowMs int64) (int64, error) {
 		return 0, ErrNotInteger
 	}
 	seconds := e.Unit == ExpireEX || e.Unit == ExpireEXAT
-	if n <= 0 || (seconds && n > maxInt64/1000) {
+	if n <= 0 || (seconds && n > math.MaxInt64/1000) {
 		return 0, ErrInvalidExpire
 	}
 	if seconds {
@@ -67,11 +68,6 @@ func (e Expire) Deadline(nowMs int64) (int64, error) {
 	}
 	return n, nil
 }
-
-const (
-	maxInt64 = 1<<63 - 1
-	minInt64 = -1 << 63
-)
 
 // lookupString returns the live string at key without counting a keyspace
 // hit or miss (Redis lookupKeyWrite), nil if missing, ErrWrongType if the key
@@ -151,7 +147,7 @@ func (db *DB) SetString(key string, val []byte, opt SetOptions) (SetResult, erro
 	if (opt.NX && found) || (opt.XX && !found) {
 		return res, nil
 	}
-	o := NewString(clip(val))
+	o := NewString(clipValue(val))
 	db.Set(key, o, opt.KeepTTL)
 	if at != 0 {
 		db.SetExpire(key, o, at)
@@ -173,7 +169,7 @@ func (db *DB) MSet(kv [][]byte, nx bool) bool {
 		}
 	}
 	for i := 0; i+1 < len(kv); i += 2 {
-		db.Set(string(kv[i]), NewString(clip(kv[i+1])), false)
+		db.Set(string(kv[i]), NewString(clipValue(kv[i+1])), false)
 	}
 	return true
 }
@@ -185,7 +181,7 @@ func (db *DB) GetSet(key string, val []byte) (old []byte, found bool, err error)
 	if err != nil {
 		return nil, false, err
 	}
-	db.Set(key, NewString(clip(val)), false)
+	db.Set(key, NewString(clipValue(val)), false)
 	return old, found, nil
 }
 
@@ -247,8 +243,8 @@ func (db *DB) IncrBy(key string, delta int64) (int64, error) {
 			return 0, ErrNotInteger
 		}
 	}
-	if (delta < 0 && v < 0 && delta < minInt64-v) ||
-		(delta > 0 && v > 0 && delta > maxInt64-v) {
+	if (delta < 0 && v < 0 && delta < math.MinInt64-v) ||
+		(delta > 0 && v > 0 && delta > math.MaxInt64-v) {
 		return 0, ErrOverflow
 	}
 	v += delta
@@ -312,7 +308,7 @@ func (db *DB) Append(key string, val []byte) (int, error) {
 		return 0, err
 	}
 	if o == nil {
-		db.Add(key, NewString(clip(val)))
+		db.Add(key, NewString(clipValue(val)))
 		return len(val), nil
 	}
 	if len(o.Str)+len(val) > MaxStringLen {
@@ -445,7 +441,7 @@ func ParseInt(b []byte) (int64, bool) {
 		}
 		return -int64(v), true // -(1<<63) wraps to itself, which is right
 	}
-	if v > maxInt64 {
+	if v > math.MaxInt64 {
 		return 0, false
 	}
 	return int64(v), true

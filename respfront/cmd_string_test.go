@@ -17,7 +17,7 @@ import (
 	"github.com/switchyard/switchyard/internal/testutil"
 )
 
-const wrongType = "WRONGTYPE Operation against a key holding the wrong kind of value"
+const strWrongType = "WRONGTYPE Operation against a key holding the wrong kind of value"
 
 // stringServer starts a server and returns a RESP2 client and the server,
 // whose engine the tests use to read TTLs and to plant keys of other kinds.
@@ -74,7 +74,7 @@ func TestStringGetSet(t *testing.T) {
 	mustErr(t, c, "ERR wrong number of arguments for 'set' command", "SET", "k")
 
 	plantList(s, "l")
-	mustErr(t, c, wrongType, "GET", "l")
+	mustErr(t, c, strWrongType, "GET", "l")
 	mustDo(t, c, "OK", "SET", "l", "now a string") // SET replaces any kind
 	mustDo(t, c, "now a string", "GET", "l")
 }
@@ -106,9 +106,9 @@ func TestSetOptions(t *testing.T) {
 	mustNil(t, c, "GET", "k3")
 	mustDo(t, c, "v3", "SET", "k", "v4", "xx", "get", "get")
 	plantList(s, "l")
-	mustErr(t, c, wrongType, "SET", "l", "v", "GET")
-	mustErr(t, c, wrongType, "SET", "l", "v", "NX", "GET")
-	mustErr(t, c, wrongType, "SET", "l", "v", "XX", "GET")
+	mustErr(t, c, strWrongType, "SET", "l", "v", "GET")
+	mustErr(t, c, strWrongType, "SET", "l", "v", "NX", "GET")
+	mustErr(t, c, strWrongType, "SET", "l", "v", "XX", "GET")
 	mustNil(t, c, "SET", "l", "v", "NX")
 	mustDo(t, c, "OK", "SET", "l", "v", "XX")
 	mustDo(t, c, "v", "GET", "l")
@@ -260,7 +260,7 @@ func TestGetSetCommand(t *testing.T) {
 	mustDo(t, c, "v2", "GET", "k")
 	require.Equal(t, int64(0), expireAt(s, "k"), "GETSET drops the TTL")
 	plantList(s, "l")
-	mustErr(t, c, wrongType, "GETSET", "l", "v")
+	mustErr(t, c, strWrongType, "GETSET", "l", "v")
 	require.Equal(t, int64(0), expireAt(s, "l"), "the list is still there")
 }
 
@@ -272,7 +272,7 @@ func TestGetDel(t *testing.T) {
 	mustNil(t, c, "GET", "k")
 	mustNil(t, c, "GETDEL", "k")
 	plantList(s, "l")
-	mustErr(t, c, wrongType, "GETDEL", "l")
+	mustErr(t, c, strWrongType, "GETDEL", "l")
 	require.Equal(t, int64(0), expireAt(s, "l"))
 	mustErr(t, c, "ERR wrong number of arguments for 'getdel' command", "GETDEL", "a", "b")
 }
@@ -324,8 +324,8 @@ func TestGetEx(t *testing.T) {
 	mustErr(t, c, "ERR value is not an integer or out of range", "GETEX", "k", "EX", "abc")
 	require.Equal(t, int64(0), expireAt(s, "k"), "failed GETEX changed nothing")
 	plantList(s, "l")
-	mustErr(t, c, wrongType, "GETEX", "l")
-	mustErr(t, c, wrongType, "GETEX", "l", "EX", "0") // type before the expire value
+	mustErr(t, c, strWrongType, "GETEX", "l")
+	mustErr(t, c, strWrongType, "GETEX", "l", "EX", "0") // type before the expire value
 	mustErr(t, c, "ERR wrong number of arguments for 'getex' command", "GETEX")
 }
 
@@ -372,10 +372,10 @@ func TestIncrDecr(t *testing.T) {
 	mustErr(t, c, "ERR value is not an integer or out of range", "INCRBY", "l", "abc")
 	mustErr(t, c, "ERR value is not an integer or out of range", "DECRBY", "n", "1.5")
 	mustErr(t, c, "ERR value is not an integer or out of range", "INCRBY", "n", "9223372036854775808")
-	mustErr(t, c, wrongType, "INCR", "l")
-	mustErr(t, c, wrongType, "DECR", "l")
-	mustErr(t, c, wrongType, "INCRBY", "l", "1")
-	mustErr(t, c, wrongType, "DECRBY", "l", "1")
+	mustErr(t, c, strWrongType, "INCR", "l")
+	mustErr(t, c, strWrongType, "DECR", "l")
+	mustErr(t, c, strWrongType, "INCRBY", "l", "1")
+	mustErr(t, c, strWrongType, "DECRBY", "l", "1")
 	mustErr(t, c, "ERR wrong number of arguments for 'incr' command", "INCR")
 	mustErr(t, c, "ERR wrong number of arguments for 'incrby' command", "INCRBY", "n")
 
@@ -427,8 +427,8 @@ func TestIncrByFloat(t *testing.T) {
 		mustErr(t, c, "ERR value is not a valid float", "INCRBYFLOAT", "bad", "1")
 	}
 	plantList(s, "l")
-	mustErr(t, c, wrongType, "INCRBYFLOAT", "l", "1")
-	mustErr(t, c, wrongType, "INCRBYFLOAT", "l", "abc") // type before the increment
+	mustErr(t, c, strWrongType, "INCRBYFLOAT", "l", "1")
+	mustErr(t, c, strWrongType, "INCRBYFLOAT", "l", "abc") // type before the increment
 	mustErr(t, c, "ERR wrong number of arguments for 'incrbyfloat' command", "INCRBYFLOAT", "k")
 
 	mustDo(t, c, "OK", "SET", "t", "1", "PX", "100000")
@@ -458,7 +458,7 @@ func TestAppend(t *testing.T) {
 	mustDo(t, c, int64(2), "APPEND", "t", "w")
 	requireTTL(t, s, "t", 99000, 100000)
 	plantList(s, "l")
-	mustErr(t, c, wrongType, "APPEND", "l", "x")
+	mustErr(t, c, strWrongType, "APPEND", "l", "x")
 	mustErr(t, c, "ERR wrong number of arguments for 'append' command", "APPEND", "k")
 }
 
@@ -472,7 +472,7 @@ func TestStringStrLen(t *testing.T) {
 	mustDo(t, c, int64(-10), "INCRBY", "n", "-10")
 	mustDo(t, c, int64(3), "STRLEN", "n")
 	plantList(s, "l")
-	mustErr(t, c, wrongType, "STRLEN", "l")
+	mustErr(t, c, strWrongType, "STRLEN", "l")
 }
 
 func TestStringGetRange(t *testing.T) {
@@ -499,8 +499,8 @@ func TestStringGetRange(t *testing.T) {
 		mustErr(t, c, "ERR value is not an integer or out of range", append([]any{"GETRANGE", "missing"}, args...)...)
 	}
 	plantList(s, "l")
-	mustErr(t, c, wrongType, "GETRANGE", "l", "0", "1")
-	mustErr(t, c, wrongType, "SUBSTR", "l", "0", "1")
+	mustErr(t, c, strWrongType, "GETRANGE", "l", "0", "1")
+	mustErr(t, c, strWrongType, "SUBSTR", "l", "0", "1")
 	mustErr(t, c, "ERR value is not an integer or out of range", "GETRANGE", "l", "x", "1")
 	mustErr(t, c, "ERR wrong number of arguments for 'getrange' command", "GETRANGE", "s", "0")
 	mustErr(t, c, "ERR wrong number of arguments for 'substr' command", "SUBSTR", "s", "0", "1", "2")
@@ -550,8 +550,8 @@ func TestStringSetRange(t *testing.T) {
 	mustDo(t, c, int64(3), "SETRANGE", "t", "0", "x")
 	requireTTL(t, s, "t", 99000, 100000)
 	plantList(s, "l")
-	mustErr(t, c, wrongType, "SETRANGE", "l", "0", "x")
-	mustErr(t, c, wrongType, "SETRANGE", "l", "0", "")
+	mustErr(t, c, strWrongType, "SETRANGE", "l", "0", "x")
+	mustErr(t, c, strWrongType, "SETRANGE", "l", "0", "")
 	mustErr(t, c, "ERR wrong number of arguments for 'setrange' command", "SETRANGE", "s", "0")
 }
 
