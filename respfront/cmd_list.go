@@ -503,7 +503,6 @@ func argStrings(args [][]byte) []string {
 	return out
 }
 
-
 // parseBlockTimeout parses the timeout of a blocking command from arg:
 // seconds as a C long double (decimals, exponents, hex floats and
 // "inf" accepted as strtold accepts them), converted to milliseconds and
@@ -546,7 +545,6 @@ func timeoutMillis(b []byte) (int64, string) {
 	}
 	return i.Int64(), ""
 }
-
 
 // validFloatSyntax checks the unsigned strtold grammar: digits with an
 // optional point (at least one digit) and an optional exponent (e for
