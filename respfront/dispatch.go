@@ -99,6 +99,7 @@ func (c *Conn) dispatch(args [][]byte) bool {
 		})
 	}
 	c.moveReplies()
+	c.releaseHeldPubSub() // SUBSCRIBE inside EXEC: messages wait for the EXEC reply
 	if ctx.block != nil {
 		return c.waitBlocked(ctx.block)
 	}
