@@ -205,3 +205,27 @@ func TestHubConcurrent(t *testing.T) {
 	require.Equal(t, 0, h.Len(broker.SubChannel))
 	require.Equal(t, 0, h.Len(broker.SubPattern))
 }
+
+type discard struct{}
+
+func (*discard) Deliver(*broker.Message) bool { return true }
+
+// BenchmarkHubPublish publishes to a channel with 100 subscribers while 20
+// patterns (one matching) are registered.
+func BenchmarkHubPublish(b *testing.B) {
+	h := broker.NewHub()
+	for i := 0; i < 100; i++ {
+		sub(h, broker.SubChannel, &discard{}, "news")
+	}
+	for i := 0; i < 20; i++ {
+		sub(h, broker.SubPattern, &discard{}, fmt.Sprintf("p%d.*", i))
+	}
+	sub(h, broker.SubPattern, &discard{}, "n*")
+	payload := []byte("hello")
+	b.ReportAllocs()
+	for b.Loop() {
+		if h.Publish("news", payload) != 101 {
+			b.Fatal("wrong receiver count")
+		}
+	}
+}
