@@ -206,7 +206,7 @@ func TestHubConcurrent(t *testing.T) {
 	require.Equal(t, 0, h.Len(broker.SubPattern))
 }
 
-type discard struct{}
+type discard struct{ _ byte } // not zero-size: distinct pointers
 
 func (*discard) Deliver(*broker.Message) bool { return true }
 
