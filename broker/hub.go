@@ -48,7 +48,8 @@ type Message struct {
 // reports whether the message was accepted; PUBLISH counts the receiver
 // either way, as Redis does.
 //
-// Implementations are compared as map keys: use pointer types.
+// Implementations are compared as map keys: use pointers to distinct,
+// non-zero-size values (pointers to zero-size values may be equal).
 type Subscriber interface {
 	Deliver(m *Message) bool
 }
