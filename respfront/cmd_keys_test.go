@@ -752,7 +752,7 @@ func TestKeysAgainstRedis(t *testing.T) {
 		{"EXPIRE", "a", "x"}, {"EXPIRE", "a", "9223372036854775807"}, {"EXPIREAT", "a", "-9223372036854775808"},
 		{"EXPIRE", "nosuch", "10"}, {"EXPIRE", "a", "10", "GT"}, {"EXPIRE", "a", "10", "XX"},
 		{"PEXPIREAT", "a", "4102444800500"}, {"EXPIRETIME", "a"}, {"PEXPIRETIME", "a"},
-		{"EXPIRE", "a", "100000000", "LT"}, {"PEXPIREAT", "a", "4102444800000", "LT"}, {"PEXPIRETIME", "a"},
+		{"EXPIRE", "a", "100000000", "LT"}, {"PEXPIREAT", "a", "4102444800000", "LT"},
 		{"PEXPIREAT", "a", "4102444800999", "GT"}, {"EXPIRETIME", "a"},
 		{"PERSIST", "a"}, {"PERSIST", "a"}, {"TTL", "a"}, {"PTTL", "nosuch"}, {"EXPIRETIME", "nosuch"},
 		{"RENAME", "nosuch", "x"}, {"RENAME", "a", "a"}, {"RENAMENX", "a", "a"}, {"RENAMENX", "a", "b"},
