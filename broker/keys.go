@@ -283,8 +283,14 @@ func (db *DB) put(key string, o *Object, at int64) {
 }
 
 // Clone returns a deep copy of o without its expiry: COPY's duplicate,
-// sharing no memory with o.
+// sharing no memory with o. Strings and lists are supported; the hash, set
+// and sorted set families must add their deep copy here when they land
+// (until then no such object can exist, and Clone panics rather than share
+// memory silently).
 func (o *Object) Clone() *Object {
+	if o.Hash != nil || o.Set != nil || o.ZSet != nil {
+		panic("broker: Object.Clone does not copy " + o.Kind.String() + " values yet")
+	}
 	n := &Object{Kind: o.Kind}
 	if o.Str != nil {
 		n.Str = append([]byte{}, o.Str...)

@@ -41,29 +41,11 @@ func keyCommands() []*Command {
 	}
 }
 
-// keysInt64 parses b as Redis's string2ll does: an optional '-', no '+', no
-// spaces, no leading zeros, within int64.
-func keysInt64(b []byte) (int64, bool) {
-	s := string(b)
-	if s == "0" {
-		return 0, true
-	}
-	d := s
-	if len(d) > 0 && d[0] == '-' {
-		d = d[1:]
-	}
-	if len(d) == 0 || d[0] < '1' || d[0] > '9' {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	return n, err == nil
-}
-
 // keysDBIndex parses a database index as MOVE and COPY do (Redis's
 // getIntFromObjectOrReply then selectDb), writing the error reply and
 // returning false when it is not a valid index.
 func keysDBIndex(x *Ctx, b []byte) (int, bool) {
-	n, ok := keysInt64(b)
+	n, ok := broker.ParseInt(b)
 	switch {
 	case !ok:
 		x.Err(broker.ErrNotInteger)
@@ -150,7 +132,7 @@ func cmdScan(x *Ctx) {
 		}
 		switch strings.ToLower(x.Arg(i)) {
 		case "count":
-			n, ok := keysInt64(x.Args[i+1])
+			n, ok := broker.ParseInt(x.Args[i+1])
 			if !ok {
 				x.Err(broker.ErrNotInteger)
 				return
@@ -208,7 +190,7 @@ func cmdExpire(x *Ctx) {
 		x.W.Error("ERR GT and LT options at the same time are not compatible")
 		return
 	}
-	when, ok := keysInt64(x.Args[2])
+	when, ok := broker.ParseInt(x.Args[2])
 	if !ok {
 		x.Err(broker.ErrNotInteger)
 		return
