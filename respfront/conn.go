@@ -93,11 +93,9 @@ func (c *Conn) serve() {
 			c.protocolError(err)
 			return
 		}
-		for i := range cmds {
-			if !c.dispatch(cmds[i].Args) {
-				c.flush()
-				return
-			}
+		if !c.dispatch(cmds) {
+			c.flush()
+			return
 		}
 		if !c.flush() {
 			return
