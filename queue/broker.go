@@ -98,7 +98,7 @@ func (b *Broker) DeclareQueue(tx *broker.Tx, ch *Channel, o QueueOptions) (Queue
 			name = genName()
 		}
 	} else if len(name) >= 4 && name[:4] == "amq." {
-		return QueueInfo{}, &Error{403, "ACCESS_REFUSED - queue name '" + name + "' contains reserved prefix 'amq.*'"}
+		return QueueInfo{}, newErr(ErrAccessRefused, "%s", "queue name '"+name+"' contains reserved prefix 'amq.*'")
 	}
 	args, err := parseQueueArgs(o.Args)
 	if err != nil {
@@ -126,9 +126,9 @@ func equivalentArgs(name string, got, cur Table) error {
 		g, c := got[k], cur[k]
 		if !sameValue(g, c) {
 			if c == nil {
-				return &Error{406, "PRECONDITION_FAILED - inequivalent arg '" + k + "' for queue '" + name + "' in vhost '/': received '" + argString(g) + "' but current is 'none'"}
+				return newErr(ErrPrecondition, "%s", "inequivalent arg '"+k+"' for queue '"+name+"' in vhost '/': received '"+argString(g)+"' but current is 'none'")
 			}
-			return &Error{406, "PRECONDITION_FAILED - inequivalent arg '" + k + "' for queue '" + name + "' in vhost '/': received '" + argString(g) + "' but current is '" + argString(c) + "'"}
+			return newErr(ErrPrecondition, "%s", "inequivalent arg '"+k+"' for queue '"+name+"' in vhost '/': received '"+argString(g)+"' but current is '"+argString(c)+"'")
 		}
 	}
 	return nil
@@ -215,10 +215,10 @@ func (b *Broker) DeleteQueue(tx *broker.Tx, ch *Channel, name string, ifUnused, 
 		return 0, err
 	}
 	if ifUnused && len(q.consumers) > 0 {
-		return 0, &Error{406, "PRECONDITION_FAILED - queue '" + name + "' in vhost '/' in use"}
+		return 0, newErr(ErrPrecondition, "%s", "queue '"+name+"' in vhost '/' in use")
 	}
 	if ifEmpty && q.ready.Len() > 0 {
-		return 0, &Error{406, "PRECONDITION_FAILED - queue '" + name + "' in vhost '/' is not empty"}
+		return 0, newErr(ErrPrecondition, "%s", "queue '"+name+"' in vhost '/' is not empty")
 	}
 	return b.deleteQueue(tx, q), nil
 }
@@ -285,17 +285,13 @@ func (b *Broker) Queues(tx *broker.Tx) []QueueInfo {
 // error is ErrNoRoute (312 NO_ROUTE), for the front to return it.
 func (b *Broker) Publish(tx *broker.Tx, ch *Channel, m *Message, mandatory bool) (int, error) {
 	if m.Exchange == "" && m.RoutingKey == DirectReplyTo {
-		return 0, &Error{406, "PRECONDITION_FAILED - fast reply consumer does not exist"}
+		return 0, newErr(ErrPrecondition, "%s", "fast reply consumer does not exist")
 	}
 	if m.Props.ReplyTo == DirectReplyTo && ch != nil {
 		m.Props.ReplyTo = ch.directReplyName(tx)
 	}
-	x, ok := b.ex.Get(m.Exchange)
-	if !ok {
-		return 0, &Error{404, "NOT_FOUND - no exchange '" + m.Exchange + "' in vhost '/'"}
-	}
-	if x.Internal {
-		return 0, &Error{403, "ACCESS_REFUSED - cannot publish to internal exchange '" + m.Exchange + "' in vhost '/'"}
+	if err := b.ex.CheckPublish(m.Exchange); err != nil {
+		return 0, err
 	}
 	dests, err := b.ex.Route(m.Exchange, m.RoutingKey, m.Props.Headers)
 	if err != nil {
@@ -309,7 +305,7 @@ func (b *Broker) Publish(tx *broker.Tx, ch *Channel, m *Message, mandatory bool)
 	}
 	if len(targets) == 0 {
 		if mandatory {
-			return 0, &Error{312, "NO_ROUTE - message could not be routed"}
+			return 0, newErr(ErrNoRoute, "%s", "message could not be routed")
 		}
 		return 0, nil
 	}

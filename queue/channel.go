@@ -253,7 +253,7 @@ func (ch *Channel) Consume(tx *broker.Tx, queue string, o ConsumeOptions) (*Cons
 		tag = "amq.ctag-" + strconv.FormatUint(ch.owner, 10) + "-" + strconv.FormatUint(ch.ctag, 10)
 	}
 	if _, dup := ch.consumers[tag]; dup {
-		return nil, &Error{530, "NOT_ALLOWED - attempt to reuse consumer tag '" + tag + "'"}
+		return nil, newErr(ErrNotAllowed, "%s", "attempt to reuse consumer tag '"+tag+"'")
 	}
 	c := &Consumer{Tag: tag, NoAck: o.NoAck, Prefetch: o.Prefetch, Deliver: o.Deliver, OnCancel: o.OnCancel, q: q, ch: ch}
 	ch.consumers[tag] = c

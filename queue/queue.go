@@ -23,7 +23,7 @@ func parseQueueArgs(t Table) (queueArgs, error) {
 			}
 		}
 		if !ok || n < 0 {
-			return a, &Error{406, "PRECONDITION_FAILED - invalid arg 'x-message-ttl' for queue in vhost '/'"}
+			return a, newErr(ErrPrecondition, "%s", "invalid arg 'x-message-ttl' for queue in vhost '/'")
 		}
 		a.messageTTL = n
 	}

@@ -591,9 +591,8 @@ func cmdQueueConsume(x *Ctx) {
 				x.SyntaxErr()
 				return
 			}
-			d, errText := parseTimeout(x.Arg(i + 1))
-			if errText != "" {
-				x.W.Error(errText)
+			d, ok := parseBlockTimeout(x, x.Args[i+1])
+			if !ok {
 				return
 			}
 			timeout = d
@@ -661,19 +660,6 @@ func cmdQueueConsume(x *Ctx) {
 			writeDelivery(wr, v, -1)
 		}
 	}, func(wr *resp.Writer) { wr.Null() })
-}
-
-// parseTimeout parses a blocking timeout in seconds with decimals, with
-// Redis's error texts.
-func parseTimeout(s string) (time.Duration, string) {
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f != f {
-		return 0, "ERR timeout is not a float or out of range"
-	}
-	if f < 0 {
-		return 0, "ERR timeout is negative"
-	}
-	return time.Duration(f * float64(time.Second)), ""
 }
 
 func cmdQueueCancel(x *Ctx) {

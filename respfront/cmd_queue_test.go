@@ -213,7 +213,8 @@ func TestQueueCloseRequeues(t *testing.T) {
 }
 
 func TestQueueConsumeBlocking(t *testing.T) {
-	addr := start(t)
+	srv := testutil.StartSwitchyard(t)
+	addr := srv.RESPAddr()
 	cons := testutil.Client(t, addr, 2)
 	prod := testutil.Client(t, addr, 2)
 	mustDo(t, prod, []any{"q", int64(0), int64(0)}, "QUEUE.DECLARE", "q")
@@ -231,7 +232,8 @@ func TestQueueConsumeBlocking(t *testing.T) {
 		}
 		got <- decodeDelivery(t, v)
 	}()
-	waitBlocked(t, prod, 1)
+	require.Eventually(t, func() bool { return srv.Engine.Stats.BlockedNow.Load() == 1 },
+		5*time.Second, time.Millisecond, "consumer never blocked")
 	mustDo(t, prod, int64(1), "QUEUE.PUBLISH", "q", "m")
 	select {
 	case d := <-got:
@@ -254,25 +256,6 @@ func TestQueueConsumeBlocking(t *testing.T) {
 	res, err := pipe.Exec(ctx)
 	require.ErrorIs(t, err, redis.Nil)
 	require.Len(t, res, 1)
-}
-
-// waitBlocked waits until n clients are blocked, reading INFO clients.
-func waitBlocked(t *testing.T, c *redis.Client, n int) {
-	t.Helper()
-	want := fmt.Sprintf("blocked_clients:%d", n)
-	require.Eventually(t, func() bool {
-		s, err := c.Info(ctx, "clients").Result()
-		return err == nil && contains(s, want)
-	}, 5*time.Second, 2*time.Millisecond, "waiting for %s", want)
-}
-
-func contains(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return true
-		}
-	}
-	return false
 }
 
 func TestQueueDirectReplyTo(t *testing.T) {
@@ -428,4 +411,128 @@ func TestQueueConcurrentConsumers(t *testing.T) {
 	for m, n := range acked {
 		require.Equal(t, 1, n, "message %s acked %d times", m, n)
 	}
+}
+
+func declare(t *testing.T, c *redis.Client, name string, opts ...any) string {
+	t.Helper()
+	v, err := c.Do(ctx, append([]any{"QUEUE.DECLARE", name}, opts...)...).Slice()
+	require.NoError(t, err)
+	return v[0].(string)
+}
+
+func bodies(t *testing.T, c *redis.Client, queue string) []string {
+	t.Helper()
+	var out []string
+	for {
+		v, err := c.Do(ctx, "QUEUE.GET", queue, "NOACK").Result()
+		if err == redis.Nil {
+			return out
+		}
+		require.NoError(t, err)
+		out = append(out, decodeDelivery(t, v).Body)
+	}
+}
+
+func TestExchangeRouting(t *testing.T) {
+	c := client(t)
+	// fanout
+	mustDo(t, c, "OK", "EXCHANGE.DECLARE", "logs", "fanout")
+	a, b := declare(t, c, "", "EXCLUSIVE"), declare(t, c, "", "EXCLUSIVE")
+	mustDo(t, c, "OK", "QUEUE.BIND", a, "logs", "")
+	mustDo(t, c, "OK", "QUEUE.BIND", b, "logs", "ignored")
+	mustDo(t, c, int64(2), "EXCHANGE.PUBLISH", "logs", "any", "m1")
+	require.Equal(t, []string{"m1"}, bodies(t, c, a))
+	require.Equal(t, []string{"m1"}, bodies(t, c, b))
+	// direct, one queue with several bindings gets one copy
+	mustDo(t, c, "OK", "EXCHANGE.DECLARE", "direct_logs", "direct")
+	q := declare(t, c, "sev")
+	mustDo(t, c, "OK", "QUEUE.BIND", q, "direct_logs", "error")
+	mustDo(t, c, "OK", "QUEUE.BIND", q, "direct_logs", "warning")
+	mustDo(t, c, int64(1), "EXCHANGE.PUBLISH", "direct_logs", "error", "e")
+	mustDo(t, c, int64(1), "EXCHANGE.PUBLISH", "direct_logs", "warning", "w")
+	mustDo(t, c, int64(0), "EXCHANGE.PUBLISH", "direct_logs", "info", "i")
+	mustErr(t, c, "NO_ROUTE - message could not be routed", "EXCHANGE.PUBLISH", "direct_logs", "info", "i", "MANDATORY")
+	require.Equal(t, []string{"e", "w"}, bodies(t, c, q))
+	mustDo(t, c, "OK", "QUEUE.UNBIND", q, "direct_logs", "warning")
+	mustDo(t, c, int64(0), "EXCHANGE.PUBLISH", "direct_logs", "warning", "w")
+	// topic
+	mustDo(t, c, "OK", "EXCHANGE.DECLARE", "topic_logs", "topic")
+	crit, kern, all := declare(t, c, "crit"), declare(t, c, "kern"), declare(t, c, "all")
+	mustDo(t, c, "OK", "QUEUE.BIND", crit, "topic_logs", "*.critical")
+	mustDo(t, c, "OK", "QUEUE.BIND", kern, "topic_logs", "kern.#")
+	mustDo(t, c, "OK", "QUEUE.BIND", all, "topic_logs", "#")
+	mustDo(t, c, int64(3), "EXCHANGE.PUBLISH", "topic_logs", "kern.critical", "k1")
+	mustDo(t, c, int64(1), "EXCHANGE.PUBLISH", "topic_logs", "cron.info", "c1")
+	mustDo(t, c, int64(2), "EXCHANGE.PUBLISH", "topic_logs", "kern", "k2")
+	require.Equal(t, []string{"k1"}, bodies(t, c, crit))
+	require.Equal(t, []string{"k1", "k2"}, bodies(t, c, kern))
+	require.Equal(t, []string{"k1", "c1", "k2"}, bodies(t, c, all))
+	// headers
+	mustDo(t, c, "OK", "EXCHANGE.DECLARE", "hx", "headers")
+	hq := declare(t, c, "hq")
+	mustDo(t, c, "OK", "QUEUE.BIND", hq, "hx", "", "ARG", "x-match", "any", "ARG", "format", "pdf", "ARG", "type", "report")
+	mustDo(t, c, int64(1), "EXCHANGE.PUBLISH", "hx", "", "h1", "HEADER", "format", "pdf")
+	mustDo(t, c, int64(0), "EXCHANGE.PUBLISH", "hx", "", "h2", "HEADER", "format", "zip")
+	require.Equal(t, []string{"h1"}, bodies(t, c, hq))
+	// exchange-to-exchange and alternate exchange
+	mustDo(t, c, "OK", "EXCHANGE.DECLARE", "upstream", "direct", "ARG", "alternate-exchange", "logs")
+	mustDo(t, c, "OK", "EXCHANGE.BIND", "topic_logs", "upstream", "kern.critical")
+	mustDo(t, c, int64(3), "EXCHANGE.PUBLISH", "upstream", "kern.critical", "via-e2e")
+	mustDo(t, c, int64(2), "EXCHANGE.PUBLISH", "upstream", "unbound", "via-ae")
+	require.Equal(t, []string{"via-e2e"}, bodies(t, c, crit))
+	require.Equal(t, []string{"via-ae"}, bodies(t, c, a))
+	mustDo(t, c, "OK", "EXCHANGE.UNBIND", "topic_logs", "upstream", "kern.critical")
+}
+
+func TestExchangeErrors(t *testing.T) {
+	c := client(t)
+	mustErr(t, c, "ACCESS_REFUSED - exchange name 'amq.x' contains reserved prefix 'amq.*'", "EXCHANGE.DECLARE", "amq.x", "direct")
+	mustErr(t, c, "COMMAND_INVALID - unknown exchange type 'bogus'", "EXCHANGE.DECLARE", "x", "bogus")
+	mustErr(t, c, "NOT_FOUND - no exchange 'x' in vhost '/'", "EXCHANGE.DECLARE", "x", "direct", "PASSIVE")
+	mustDo(t, c, "OK", "EXCHANGE.DECLARE", "x", "direct")
+	mustDo(t, c, "OK", "EXCHANGE.DECLARE", "x", "direct")
+	mustErr(t, c, "PRECONDITION_FAILED - inequivalent arg 'type' for exchange 'x' in vhost '/': received 'fanout' but current is 'direct'", "EXCHANGE.DECLARE", "x", "fanout")
+	mustErr(t, c, "NOT_FOUND - no exchange 'nope' in vhost '/'", "QUEUE.BIND", declare(t, c, "q"), "nope", "k")
+	mustErr(t, c, "NOT_FOUND - no queue 'nq' in vhost '/'", "QUEUE.BIND", "nq", "x", "k")
+	mustErr(t, c, "ERR syntax error", "EXCHANGE.DECLARE", "x", "direct", "WHAT")
+	mustDo(t, c, "OK", "EXCHANGE.DECLARE", "internal", "fanout", "INTERNAL")
+	mustErr(t, c, "ACCESS_REFUSED - cannot publish to internal exchange 'internal' in vhost '/'", "EXCHANGE.PUBLISH", "internal", "", "b")
+	mustDo(t, c, "OK", "EXCHANGE.DELETE", "x")
+	v, err := c.Do(ctx, "EXCHANGE.LIST").Slice()
+	require.NoError(t, err)
+	names := map[string]bool{}
+	for _, e := range v {
+		names[e.([]any)[1].(string)] = true
+	}
+	for _, n := range []string{"", "amq.direct", "amq.fanout", "amq.topic", "amq.headers", "amq.match", "internal"} {
+		require.True(t, names[n], "exchange %q listed", n)
+	}
+	require.False(t, names["x"])
+}
+
+func TestQueueAutoDelete(t *testing.T) {
+	addr := start(t)
+	a := testutil.Client(t, addr, 2)
+	admin := testutil.Client(t, addr, 2)
+	declare(t, admin, "ad", "AUTODELETE")
+	// No consumer yet: it stays.
+	mustDo(t, admin, []any{"ad", int64(0), int64(0)}, "QUEUE.DECLARE", "ad", "AUTODELETE")
+	mustNil(t, a, "QUEUE.CONSUME", "ad", "TIMEOUT", "0.01")
+	mustDo(t, admin, []any{"ad", int64(0), int64(1)}, "QUEUE.DECLARE", "ad", "AUTODELETE")
+	mustDo(t, a, int64(1), "QUEUE.CANCEL", "ad")
+	mustErr(t, admin, "NOT_FOUND - no queue 'ad' in vhost '/'", "QUEUE.DECLARE", "ad", "PASSIVE")
+}
+
+func TestQueueListAndBindings(t *testing.T) {
+	c := client(t)
+	declare(t, c, "l1", "DURABLE")
+	mustDo(t, c, int64(1), "QUEUE.PUBLISH", "l1", "x")
+	v, err := c.Do(ctx, "QUEUE.LIST").Slice()
+	require.NoError(t, err)
+	require.Equal(t, []any{[]any{"name", "l1", "messages", int64(1), "unacked", int64(0), "consumers", int64(0),
+		"durable", int64(1), "exclusive", int64(0), "auto-delete", int64(0)}}, v)
+	mustDo(t, c, "OK", "QUEUE.BIND", "l1", "amq.topic", "a.*")
+	v, err = c.Do(ctx, "QUEUE.BINDINGS").Slice()
+	require.NoError(t, err)
+	require.Contains(t, v, []any{"source", "amq.topic", "destination", "l1", "destination-type", "queue", "routing-key", "a.*"})
 }

@@ -228,12 +228,23 @@ func (c *Conn) waitBlocked(b *blockReq) bool {
 	go func() {
 		defer close(peekDone)
 		buf := make([]byte, 4096)
-		n, err := c.nc.Read(buf)
-		if n > 0 {
-			c.lr.pending = append(c.lr.pending, buf[:n]...)
-		}
-		if err != nil && !isTimeout(err) {
-			close(gone)
+		// Keep reading: a client may pipeline more commands and then
+		// disconnect, and the disconnect must still be noticed.
+		for {
+			n, err := c.nc.Read(buf)
+			if n > 0 {
+				c.lr.pending = append(c.lr.pending, buf[:n]...)
+			}
+			if err != nil {
+				if !isTimeout(err) {
+					close(gone)
+				}
+				return
+			}
+			if len(c.lr.pending) > c.srv.opts.QueryBufferLimit {
+				close(gone) // as Redis closes a client over its query buffer limit
+				return
+			}
 		}
 	}()
 	var timer <-chan time.Time

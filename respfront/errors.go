@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/switchyard/switchyard/broker"
+	"github.com/switchyard/switchyard/exchange"
 )
 
 // errorText turns an error from the engine, the exchanges or the queues
@@ -14,7 +15,7 @@ func errorText(err error) string {
 	case errors.Is(err, broker.ErrWrongType):
 		return "WRONGTYPE " + broker.ErrWrongType.Error()
 	}
-	var ae amqpError
+	var ae *exchange.Error
 	if errors.As(err, &ae) {
 		// The messaging model's errors carry RabbitMQ's text, which starts
 		// with the reply name (NOT_FOUND, RESOURCE_LOCKED, ...): that name
@@ -32,11 +33,4 @@ func errorText(err error) string {
 type codedError interface {
 	error
 	Code() string
-}
-
-// amqpError is an error of the messaging model (queue, exchange) that
-// carries an AMQP reply code and RabbitMQ's text.
-type amqpError interface {
-	error
-	AMQPCode() int
 }
