@@ -240,6 +240,11 @@ func (x LongDouble) Add(y LongDouble) (sum LongDouble, ok bool) {
 }
 
 // IsInf reports whether x is an infinity.
+// Big returns x as a big.Float with 64 bits of precision (x must be
+// finite).
+func (x LongDouble) Big() *big.Float { return x.big() }
+
+// IsInf reports whether x is an infinity.
 func (x LongDouble) IsInf() bool { return x.inf != 0 }
 
 // AppendFormat appends x as Redis's ld2string in LD_STR_HUMAN mode writes

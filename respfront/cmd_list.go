@@ -79,7 +79,7 @@ func cmdPop(e broker.End) func(*Ctx) {
 		}
 		count, withCount := int64(1), len(x.Args) == 3
 		if withCount {
-			n, ok := listParseInt(x.Args[2])
+			n, ok := broker.ParseInt(x.Args[2])
 			if !ok || n < 0 {
 				x.W.Error(errListPositive)
 				return
@@ -114,8 +114,8 @@ func cmdLLen(x *Ctx) {
 // parseStartStop parses the two indexes of LRANGE and LTRIM; on failure it
 // writes the error and returns ok false.
 func parseStartStop(x *Ctx) (start, stop int64, ok bool) {
-	start, ok1 := listParseInt(x.Args[2])
-	stop, ok2 := listParseInt(x.Args[3])
+	start, ok1 := broker.ParseInt(x.Args[2])
+	stop, ok2 := broker.ParseInt(x.Args[3])
 	if !ok1 || !ok2 {
 		x.Err(broker.ErrNotInteger)
 		return 0, 0, false
@@ -139,7 +139,7 @@ func cmdLRange(x *Ctx) {
 // cmdLIndex: Redis looks the key up before parsing the index, so a missing
 // key answers null and a wrong type WRONGTYPE whatever the index.
 func cmdLIndex(x *Ctx) {
-	i, ok := listParseInt(x.Args[2])
+	i, ok := broker.ParseInt(x.Args[2])
 	if !ok {
 		if n, err := x.DB.ListLen(x.Arg(1)); err != nil {
 			x.Err(err)
@@ -163,7 +163,7 @@ func cmdLIndex(x *Ctx) {
 
 // cmdLSet: like LINDEX, the key is checked before the index is parsed.
 func cmdLSet(x *Ctx) {
-	i, ok := listParseInt(x.Args[2])
+	i, ok := broker.ParseInt(x.Args[2])
 	if !ok {
 		if _, err := x.DB.ListSetCheck(x.Arg(1)); err != nil {
 			x.Err(err)
@@ -198,7 +198,7 @@ func cmdLInsert(x *Ctx) {
 }
 
 func cmdLRem(x *Ctx) {
-	count, ok := listParseInt(x.Args[2])
+	count, ok := broker.ParseInt(x.Args[2])
 	if !ok {
 		x.Err(broker.ErrNotInteger)
 		return
@@ -234,7 +234,7 @@ func cmdLPos(x *Ctx) {
 		switch {
 		case opt == "rank" && more:
 			j++
-			n, ok := listParseInt(x.Args[j])
+			n, ok := broker.ParseInt(x.Args[j])
 			if !ok {
 				x.Err(broker.ErrNotInteger)
 				return
@@ -246,7 +246,7 @@ func cmdLPos(x *Ctx) {
 			rank = n
 		case opt == "count" && more:
 			j++
-			n, ok := listParseInt(x.Args[j])
+			n, ok := broker.ParseInt(x.Args[j])
 			if !ok || n < 0 {
 				x.W.Error(errLPosCount)
 				return
@@ -254,7 +254,7 @@ func cmdLPos(x *Ctx) {
 			count = n
 		case opt == "maxlen" && more:
 			j++
-			n, ok := listParseInt(x.Args[j])
+			n, ok := broker.ParseInt(x.Args[j])
 			if !ok || n < 0 {
 				x.W.Error(errLPosMaxlen)
 				return
@@ -339,7 +339,7 @@ func cmdLMPop(blocking bool) func(*Ctx) {
 		if blocking {
 			nk = 2
 		}
-		numkeys, ok := listParseInt(x.Args[nk])
+		numkeys, ok := broker.ParseInt(x.Args[nk])
 		if !ok || numkeys < 1 {
 			x.W.Error(errNumkeys)
 			return
@@ -358,7 +358,7 @@ func cmdLMPop(blocking bool) func(*Ctx) {
 		for j := whereIdx + 1; j < len(x.Args); j++ {
 			if count == -1 && strings.EqualFold(x.Arg(j), "count") && j+1 < len(x.Args) {
 				j++
-				n, ok := listParseInt(x.Args[j])
+				n, ok := broker.ParseInt(x.Args[j])
 				if !ok || n < 1 {
 					x.W.Error(errMPopCount)
 					return
@@ -503,45 +503,6 @@ func argStrings(args [][]byte) []string {
 	return out
 }
 
-// listParseInt parses a signed 64-bit integer as Redis's string2ll does:
-// an optional minus sign and decimal digits, no leading zeros (except "0"
-// itself), no plus sign, no spaces.
-func listParseInt(b []byte) (int64, bool) {
-	if len(b) == 0 || len(b) > 20 {
-		return 0, false
-	}
-	if len(b) == 1 && b[0] == '0' {
-		return 0, true
-	}
-	neg := b[0] == '-'
-	if neg {
-		b = b[1:]
-	}
-	if len(b) == 0 || b[0] < '1' || b[0] > '9' {
-		return 0, false
-	}
-	var u uint64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		if u > (math.MaxUint64-9)/10 {
-			return 0, false
-		}
-		u = u*10 + uint64(c-'0')
-	}
-	if neg {
-		if u > 1<<63 {
-			return 0, false
-		}
-		return -int64(u-1) - 1, true // no overflow for 1<<63
-	}
-	if u > math.MaxInt64 {
-		return 0, false
-	}
-	return int64(u), true
-}
-
 // parseBlockTimeout parses the timeout of a blocking command from arg:
 // seconds as a C long double (decimals, exponents, hex floats and
 // "inf" accepted as strtold accepts them), converted to milliseconds and
@@ -564,14 +525,15 @@ func parseBlockTimeout(x *Ctx, arg []byte) (d time.Duration, ok bool) {
 // timeoutMillis converts a timeout in seconds to milliseconds, returning
 // the Redis error text for an invalid or negative value.
 func timeoutMillis(b []byte) (int64, string) {
-	f, ok := parseLongDouble(string(b))
+	ld, ok := broker.ParseLongDouble(b)
 	if !ok {
 		return 0, errTimeoutFloat
 	}
-	if f.IsInf() {
+	if ld.IsInf() {
 		// (long long) of ±inf is LLONG_MIN on x86-64: "negative".
 		return 0, errTimeoutNeg
 	}
+	f := ld.Big()
 	ms := new(big.Float).SetPrec(64).Mul(f, big.NewFloat(1000))
 	// ceill, then (long long): out of range converts to LLONG_MIN.
 	i, acc := ms.Int(nil)
@@ -582,47 +544,6 @@ func timeoutMillis(b []byte) (int64, string) {
 		return 0, errTimeoutNeg
 	}
 	return i.Int64(), ""
-}
-
-// parseLongDouble parses s as Redis's string2ld does with strtold on
-// x86-64: the whole string must be a decimal or hexadecimal float or
-// inf/infinity, without leading space, not NaN, and within the range of an
-// 80-bit long double (overflow and underflow to zero are rejected).
-func parseLongDouble(s string) (*big.Float, bool) {
-	if len(s) == 0 || len(s) >= 5*1024 {
-		return nil, false
-	}
-	body := s
-	neg := false
-	if body[0] == '+' || body[0] == '-' {
-		neg = body[0] == '-'
-		body = body[1:]
-	}
-	if l := strings.ToLower(body); l == "inf" || l == "infinity" {
-		return new(big.Float).SetInf(neg), true
-	}
-	hex := len(body) > 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'X')
-	if !validFloatSyntax(body, hex) {
-		return nil, false
-	}
-	if hex && !strings.ContainsAny(body, "pP") {
-		body += "p0" // strtold allows a hex float without exponent
-	}
-	f, _, err := big.ParseFloat(body, 0, 64, big.ToNearestEven)
-	if err != nil {
-		return nil, false
-	}
-	if f.Sign() != 0 {
-		exp := f.MantExp(nil)
-		// LDBL_MAX < 2^16384; LDBL_TRUE_MIN = 2^-16445.
-		if exp > 16384 || exp < -16444 {
-			return nil, false
-		}
-	}
-	if neg {
-		f.Neg(f)
-	}
-	return f, true
 }
 
 // validFloatSyntax checks the unsigned strtold grammar: digits with an

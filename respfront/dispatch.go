@@ -147,6 +147,12 @@ func (c *Conn) dispatch(cmds []redcon.Command) bool {
 			next := c.srv.table.lookup(firstArg(cmds[i].Args))
 			return next == nil || next.Flags&NoLock == 0
 		})
+		if c.ps.holding {
+			// SUBSCRIBE inside EXEC: messages held during the EXEC go
+			// out after its reply.
+			c.moveReplies()
+			c.releaseHeldPubSub()
+		}
 		if blocked != nil {
 			c.moveReplies()
 			if !c.waitBlocked(blocked) {
