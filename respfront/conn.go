@@ -42,7 +42,8 @@ type Conn struct {
 	lastCmd   string
 	lastAt    time.Time
 
-	tx tx // MULTI/EXEC state (cmd_tx.go)
+	tx  tx  // MULTI/EXEC state (cmd_tx.go)
+	ctx Ctx // reused for every locked command
 
 	ps pubsubState // subscriptions (cmd_pubsub.go); guarded by the Hub lock
 	qs queueState  // consumer state of the broker commands (cmd_queue.go)

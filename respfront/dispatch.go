@@ -136,9 +136,13 @@ func (c *Conn) dispatch(cmds []redcon.Command) bool {
 			args := cmds[i].Args
 			i++
 			if cmd != nil {
-				ctx := Ctx{Conn: c, Cmd: cmd, Args: args, W: &c.w, Tx: tx, DB: tx.DB(c.db)}
+				// One Ctx per connection, reset for each command: handlers
+				// must not keep it past their return (a blocked command's
+				// reply functions receive the writer instead).
+				ctx := &c.ctx
+				*ctx = Ctx{Conn: c, Cmd: cmd, Args: args, W: &c.w, Tx: tx, DB: tx.DB(c.db)}
 				dirty := tx.Dirty()
-				cmd.Handler(&ctx)
+				cmd.Handler(ctx)
 				ctx.propagateAfter(dirty)
 				changed = changed || tx.Dirty() != dirty
 				if ctx.block != nil {

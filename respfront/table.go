@@ -95,5 +95,17 @@ func (t commandTable) lookup(arg []byte) *Command {
 	if c, ok := t[string(arg)]; ok {
 		return c
 	}
-	return t[strings.ToLower(string(arg))]
+	// Lower-case into a stack buffer: no allocation for names clients send
+	// in upper case (redis-benchmark, redis-cli).
+	var buf [32]byte
+	if len(arg) > len(buf) {
+		return t[strings.ToLower(string(arg))]
+	}
+	for i, c := range arg {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return t[string(buf[:len(arg)])]
 }
