@@ -70,7 +70,7 @@ func (c *Conn) prepare(args [][]byte) *Command {
 	}
 	c.srv.stats.commands.Add(1)
 	cmd := c.srv.table.lookup(args[0])
-	if cmd == nil {
+	if cmd == nil || cmd.Flags&Internal != 0 {
 		c.tx.flagError()
 		c.w.Error(unknownCommand(args))
 		return nil

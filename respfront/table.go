@@ -32,6 +32,9 @@ const (
 	// SelfPropagate: the handler (or the package it calls) records its
 	// changes for the AOF itself; the dispatcher does not log the command.
 	SelfPropagate
+	// Internal: an AOF record replayed by the Loader only; clients get
+	// "unknown command".
+	Internal
 	// Loading, Stale, NoScript and the like are not needed yet.
 )
 
