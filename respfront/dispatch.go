@@ -60,29 +60,41 @@ func (c *Conn) dispatch(args [][]byte) bool {
 	c.srv.stats.commands.Add(1)
 	cmd := c.srv.table.lookup(args[0])
 	if cmd == nil {
-		c.tx.flagError()
-		c.w.Error(unknownCommand(args))
+		c.reject(nil, unknownCommand(args))
 		return true
 	}
 	if !arityOK(cmd.Arity, len(args)) {
-		c.tx.flagError()
-		c.w.Error(fmt.Sprintf("ERR wrong number of arguments for '%s' command", cmd.Name))
+		c.reject(cmd, fmt.Sprintf("ERR wrong number of arguments for '%s' command", cmd.Name))
 		return true
 	}
-	if !c.authed && cmd.Name != "auth" && cmd.Name != "hello" && cmd.Name != "quit" {
-		c.tx.flagError()
-		c.w.Error("NOAUTH Authentication required.")
+	name := cmd.Name
+	if len(cmd.Subcommands) > 0 && len(args) > 1 {
+		sub := cmd.subcommand(args[1])
+		if sub == nil {
+			c.reject(cmd, fmt.Sprintf("ERR unknown subcommand '%.128s'. Try %s HELP.", sanitize(args[1]), strings.ToUpper(cmd.Name)))
+			return true
+		}
+		name = cmd.Name + "|" + sub.Name
+		if !arityOK(sub.Arity, len(args)) {
+			c.reject(cmd, fmt.Sprintf("ERR wrong number of arguments for '%s' command", name))
+			return true
+		}
+		if sub.Handler != nil {
+			cmd = sub
+		}
+	}
+	if !c.authed && name != "auth" && name != "hello" && name != "quit" && name != "reset" {
+		c.reject(cmd, "NOAUTH Authentication required.")
 		return true
 	}
 	if c.w.Proto == 2 && c.ps.count() > 0 && cmd.Flags&Subscribed == 0 {
-		c.w.Error(fmt.Sprintf("ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", cmd.Name))
+		c.reject(cmd, fmt.Sprintf("ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", name))
 		return true
 	}
-	c.lastCmd, c.lastAt = cmd.Name, time.Now()
+	c.noteCommand(name)
 	if c.tx.active && !txControl(cmd.Name) {
 		if cmd.Flags&NoMulti != 0 {
-			c.tx.flagError()
-			c.w.Error(fmt.Sprintf("ERR Command not allowed inside a transaction"))
+			c.reject(cmd, "ERR Command not allowed inside a transaction")
 			return true
 		}
 		c.tx.queue(cmd, args)
@@ -102,12 +114,29 @@ func (c *Conn) dispatch(args [][]byte) bool {
 	if ctx.block != nil {
 		return c.waitBlocked(ctx.block)
 	}
+	if c.closeAfterReply {
+		return false
+	}
 	select {
 	case <-c.closed:
 		return false
 	default:
 		return true
 	}
+}
+
+// reject answers a command refused before it ran (unknown, wrong arity,
+// not authenticated...). Inside MULTI the refusal fails the transaction; a
+// refused EXEC discards it and answers EXECABORT with the reason, as Redis's
+// rejectCommand does.
+func (c *Conn) reject(cmd *Command, msg string) {
+	if cmd != nil && cmd.Name == "exec" {
+		c.discardTx()
+		c.w.Error("EXECABORT Transaction discarded because of: " + strings.TrimPrefix(msg, "ERR "))
+		return
+	}
+	c.tx.flagError()
+	c.w.Error(msg)
 }
 
 func arityOK(arity, n int) bool {

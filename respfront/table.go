@@ -43,10 +43,30 @@ type Command struct {
 	// FirstKey, LastKey, Step give key positions as COMMAND INFO does
 	// (LastKey -1: the last argument). Zero FirstKey: no keys.
 	FirstKey, LastKey, Step int
-	// Subcommands, for container commands such as CLIENT and CONFIG.
+	// Subcommands, for container commands such as CLIENT and CONFIG. The
+	// dispatcher resolves args[1] among them, checks the subcommand's arity
+	// and runs it with its own flags and Handler (a nil Handler falls back
+	// to the container's).
 	Subcommands []*Command
 	// Summary is a one-line description for COMMAND DOCS.
 	Summary string
+	// Group is the COMMAND DOCS group (string, list, generic, connection,
+	// server, transactions, pubsub...); empty takes the family's name
+	// (familyGroup in cmd_command.go).
+	Group string
+	// Since is the Redis version that added the command (COMMAND DOCS);
+	// empty reports "1.0.0".
+	Since string
+}
+
+// subcommand returns the subcommand named by arg (any case), or nil.
+func (c *Command) subcommand(arg []byte) *Command {
+	for _, s := range c.Subcommands {
+		if len(s.Name) == len(arg) && strings.EqualFold(s.Name, string(arg)) {
+			return s
+		}
+	}
+	return nil
 }
 
 // commandTable is the RESP front's command table, keyed by lower-case name.
@@ -73,8 +93,14 @@ func buildTable() commandTable {
 				panic(fmt.Sprintf("respfront: command %q registered twice", name))
 			}
 			c.Name = name
+			if c.Group == "" {
+				c.Group = familyGroup(f)
+			}
 			for _, s := range c.Subcommands {
 				s.Name = strings.ToLower(s.Name)
+				if s.Group == "" {
+					s.Group = c.Group
+				}
 			}
 			t[name] = c
 		}
