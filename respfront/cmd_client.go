@@ -7,6 +7,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/switchyard/switchyard/broker"
 )
 
 // clientSubcommands are CLIENT's subcommands
@@ -41,19 +43,17 @@ func (c *Conn) setDB(i int) {
 	c.infoMu.Unlock()
 }
 
-// setProto switches the reply protocol (HELLO, RESET). The writer's Proto
-// is also read by publishers under outMu.
-func (c *Conn) setProto(p int) {
-	c.outMu.Lock()
-	c.w.Proto = p
-	c.outMu.Unlock()
+// noteCommand records the command being run, for CLIENT LIST cmd=.
+func (c *Conn) noteCommand(name string) {
+	c.infoMu.Lock()
+	c.lastCmd = name
+	c.infoMu.Unlock()
 }
 
-// noteCommand records the command being run, for CLIENT LIST cmd= and idle=.
-func (c *Conn) noteCommand(name string) {
-	now := time.Now()
+// noteRead records when the client last sent commands (CLIENT LIST idle=).
+func (c *Conn) noteRead(now time.Time) {
 	c.infoMu.Lock()
-	c.lastCmd, c.lastAt = name, now
+	c.lastAt = now
 	c.infoMu.Unlock()
 }
 
@@ -132,7 +132,8 @@ func cmdClientOnOff(x *Ctx) {
 // cmdClientInfo implements CLIENT INFO: this connection's CLIENT LIST line
 // (RESP3: a verbatim string).
 func cmdClientInfo(x *Ctx) {
-	x.W.Verbatim(x.Conn.clientLine(time.Now()) + "\n")
+	c := x.Conn
+	x.W.Verbatim(c.clientLine(time.Now(), c.srv.subCounts([]*Conn{c})[0]) + "\n")
 }
 
 // clientType parses a CLIENT LIST / CLIENT KILL TYPE argument.
@@ -146,10 +147,24 @@ func clientType(s string) (string, bool) {
 	return "", false
 }
 
-// isType reports whether c is of the CLIENT type t. There are no
-// replication links, so master and replica match nobody.
-func (c *Conn) isType(t string) bool {
-	pubsub := c.subscriptions() > 0
+// subCounts returns each connection's channel, pattern and shard channel
+// subscription counts, read in one go under the hub lock, which guards
+// them.
+func (s *Server) subCounts(conns []*Conn) [][3]int {
+	out := make([][3]int, len(conns))
+	s.eng.Hub.Update(func(*broker.Registry) {
+		for i, c := range conns {
+			out[i] = [3]int{len(c.ps.channels), len(c.ps.patterns), len(c.ps.shards)}
+		}
+	})
+	return out
+}
+
+// isType reports whether a connection with the subscription counts subs is
+// of the CLIENT type t. There are no replication links, so master and
+// replica match nobody.
+func isType(subs [3]int, t string) bool {
+	pubsub := subs[0]+subs[1]+subs[2] > 0
 	switch t {
 	case "normal":
 		return !pubsub
@@ -158,10 +173,6 @@ func (c *Conn) isType(t string) bool {
 	}
 	return false
 }
-
-// subscriptions returns the connection's channel and pattern count.
-// TODO(pubsub): read under the Hub lock, which guards ps.
-func (c *Conn) subscriptions() int { return len(c.ps.channels) + len(c.ps.patterns) }
 
 // cmdClientList implements CLIENT LIST [TYPE type | ID id [id ...]]: one
 // line per client, by id (ID: in the order given), each ending in "\n".
@@ -177,9 +188,10 @@ func cmdClientList(x *Ctx) {
 			x.W.Error("ERR Unknown client type '" + x.Arg(3) + "'")
 			return
 		}
-		for _, c := range s.clients() {
-			if c.isType(t) {
-				conns = append(conns, c)
+		all := s.clients()
+		for i, subs := range s.subCounts(all) {
+			if isType(subs, t) {
+				conns = append(conns, all[i])
 			}
 		}
 	case len(x.Args) > 3 && strings.EqualFold(x.Arg(2), "id"):
@@ -205,32 +217,32 @@ func cmdClientList(x *Ctx) {
 	}
 	now := time.Now()
 	var b strings.Builder
-	for _, c := range conns {
-		b.WriteString(c.clientLine(now))
+	for i, subs := range s.subCounts(conns) {
+		b.WriteString(conns[i].clientLine(now, subs))
 		b.WriteByte('\n')
 	}
 	x.W.Verbatim(b.String())
 }
 
-// clientLine formats c as a CLIENT LIST line (Redis 7.0's fields, then 7.2's
-// lib-name and lib-ver). Fields without a meaning here (query buffer,
-// argv-mem...) are 0. Safe from any goroutine.
-func (c *Conn) clientLine(now time.Time) string {
+// clientLine formats c, whose subscription counts are subs, as a CLIENT
+// LIST line (Redis 7.0's fields, then 7.2's lib-name and lib-ver). Fields
+// without a meaning here (query buffer, argv-mem...) are 0. Safe from any
+// goroutine.
+func (c *Conn) clientLine(now time.Time, subs [3]int) string {
 	c.infoMu.Lock()
 	db, name, cmd, lastAt := c.db, c.name, c.lastCmd, c.lastAt
 	libName, libVer, noEvict, noTouch := c.libName, c.libVer, c.noEvict, c.noTouch
 	c.infoMu.Unlock()
 	c.outMu.Lock()
-	omem, proto := len(c.out), c.w.Proto
+	omem := len(c.out)
 	c.outMu.Unlock()
+	proto := c.proto.Load()
 	if cmd == "" {
 		cmd = "NULL"
 	}
 	multi := c.tx.queuedLen()
-	sub := len(c.ps.channels) // TODO(pubsub): under the Hub lock
-	psub := len(c.ps.patterns)
 	flags := ""
-	if sub+psub > 0 {
+	if subs[0]+subs[1]+subs[2] > 0 {
 		flags += "P"
 	}
 	if multi >= 0 {
@@ -245,10 +257,10 @@ func (c *Conn) clientLine(now time.Time) string {
 	if flags == "" {
 		flags = "N"
 	}
-	return fmt.Sprintf("id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d sub=%d psub=%d ssub=0 multi=%d qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=%d tot-mem=%d events=r cmd=%s user=default redir=-1 resp=%d lib-name=%s lib-ver=%s",
+	return fmt.Sprintf("id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d sub=%d psub=%d ssub=%d multi=%d qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=%d tot-mem=%d events=r cmd=%s user=default redir=-1 resp=%d lib-name=%s lib-ver=%s",
 		c.id, c.nc.RemoteAddr(), c.nc.LocalAddr(), connFD(c.nc), name,
 		int64(now.Sub(c.createdAt)/time.Second), int64(now.Sub(lastAt)/time.Second),
-		flags, db, sub, psub, multi, omem, omem, cmd, proto, libName, libVer)
+		flags, db, subs[0], subs[1], subs[2], multi, omem, omem, cmd, proto, libName, libVer)
 }
 
 // connFD returns the socket's file descriptor, or -1.
@@ -333,11 +345,16 @@ func cmdClientKill(x *Ctx) {
 		}
 	}
 	killed := 0
-	for _, c := range me.srv.clients() {
+	all := me.srv.clients()
+	var subs [][3]int
+	if kind != "" {
+		subs = me.srv.subCounts(all)
+	}
+	for i, c := range all {
 		if (id != 0 && c.id != id) ||
 			(addr != "" && c.nc.RemoteAddr().String() != addr) ||
 			(laddr != "" && c.nc.LocalAddr().String() != laddr) ||
-			(kind != "" && !c.isType(kind)) ||
+			(kind != "" && !isType(subs[i], kind)) ||
 			(c == me && skipMe) {
 			continue
 		}

@@ -255,9 +255,9 @@ func infoStats(x *Ctx, b *infoBuilder) {
 	b.field("evicted_keys", st.EvictedKeys.Load())
 	b.field("keyspace_hits", st.KeyspaceHits.Load())
 	b.field("keyspace_misses", st.KeyspaceMiss.Load())
-	b.field("pubsub_channels", 0) // TODO(pubsub): the Hub's channel count
-	b.field("pubsub_patterns", 0) // TODO(pubsub): the Hub's pattern count
-	b.field("pubsubshard_channels", 0)
+	b.field("pubsub_channels", s.eng.Hub.Len(broker.SubChannel))
+	b.field("pubsub_patterns", s.eng.Hub.Len(broker.SubPattern))
+	b.field("pubsubshard_channels", s.eng.Hub.Len(broker.SubShard))
 }
 
 func infoReplication(x *Ctx, b *infoBuilder) {

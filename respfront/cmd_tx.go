@@ -84,15 +84,6 @@ func (c *Conn) unwatchLocked() {
 	}
 }
 
-// discardTx ends MULTI and forgets the WATCHed keys, taking the engine lock
-// itself: the dispatcher calls it when it refuses an EXEC.
-func (c *Conn) discardTx() {
-	c.tx.reset()
-	if c.tx.watch != nil && c.tx.watch.Len() > 0 {
-		c.srv.eng.Exec(func(*broker.Tx) { c.unwatchLocked() })
-	}
-}
-
 func cmdDiscard(x *Ctx) {
 	c := x.Conn
 	if !c.tx.active {

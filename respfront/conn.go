@@ -6,6 +6,7 @@ import (
 	"net"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tidwall/redcon"
@@ -59,7 +60,8 @@ type Conn struct {
 	out      []byte     // shared outbound buffer, written by the writer
 	spare    []byte
 	dead     bool
-	writeMu  sync.Mutex // held while writing to the socket
+	proto    atomic.Int32 // c.w.Proto for pushers; written by setProto
+	writeMu  sync.Mutex   // held while writing to the socket
 	wake     chan struct{}
 	closed   chan struct{}
 	closeErr error
@@ -76,9 +78,16 @@ func newConn(s *Server, nc net.Conn) *Conn {
 		closed:    make(chan struct{}),
 	}
 	c.lastAt = c.createdAt
+	c.proto.Store(2)
 	c.lr = &limitReader{nc: nc, limit: s.opts.QueryBufferLimit}
 	c.rd = redcon.NewReader(c.lr)
 	return c
+}
+
+// setProto switches the connection's protocol version (HELLO, RESET).
+func (c *Conn) setProto(p int) {
+	c.w.Proto = p
+	c.proto.Store(int32(p))
 }
 
 // ID returns the client id (CLIENT ID).
@@ -103,11 +112,9 @@ func (c *Conn) serve() {
 			c.protocolError(err)
 			return
 		}
-		for i := range cmds {
-			if !c.dispatch(cmds[i].Args) {
-				c.flush()
-				return
-			}
+		if !c.dispatch(cmds) {
+			c.flush()
+			return
 		}
 		if !c.flush() {
 			return
@@ -198,7 +205,7 @@ func (c *Conn) push(enc func(w *resp.Writer)) bool {
 		c.outMu.Unlock()
 		return false
 	}
-	w := resp.Writer{Buf: c.out, Proto: c.w.Proto}
+	w := resp.Writer{Buf: c.out, Proto: int(c.proto.Load())}
 	enc(&w)
 	c.out = w.Buf
 	over := len(c.out) > c.srv.opts.PubSubOutputLimit

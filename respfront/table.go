@@ -59,6 +59,25 @@ type Command struct {
 	Since string
 }
 
+// noLock reports whether the command in args runs without the engine lock:
+// its NoLock flag, or its subcommand's for a container. Unknown commands
+// take the locked path, where the dispatcher refuses them.
+func (t commandTable) noLock(args [][]byte) bool {
+	if len(args) == 0 {
+		return false
+	}
+	c := t.lookup(args[0])
+	if c == nil {
+		return false
+	}
+	if len(c.Subcommands) > 0 && len(args) > 1 {
+		if s := c.subcommand(args[1]); s != nil && s.Handler != nil {
+			return s.Flags&NoLock != 0
+		}
+	}
+	return c.Flags&NoLock != 0
+}
+
 // subcommand returns the subcommand named by arg (any case), or nil.
 func (c *Command) subcommand(arg []byte) *Command {
 	for _, s := range c.Subcommands {
@@ -82,6 +101,9 @@ var families = []func() []*Command{
 	pubsubCommands,
 	txCommands,
 	queueCommands,
+	hashCommands,
+	setCommands,
+	zsetCommands,
 }
 
 func buildTable() commandTable {
@@ -97,7 +119,9 @@ func buildTable() commandTable {
 				c.Group = familyGroup(f)
 			}
 			for _, s := range c.Subcommands {
-				s.Name = strings.ToLower(s.Name)
+				// Subcommands are named without their container: "list",
+				// not "client|list" (COMMAND reports the full name).
+				s.Name = strings.TrimPrefix(strings.ToLower(s.Name), name+"|")
 				if s.Group == "" {
 					s.Group = c.Group
 				}
