@@ -19,8 +19,8 @@ func commandSubcommands() []*Command {
 		{Name: "info", Handler: cmdCommandInfo, Arity: -2, Flags: NoLock, Since: "2.8.13", Summary: "Returns information about one, multiple or all commands."},
 		{Name: "docs", Handler: cmdCommandDocs, Arity: -2, Flags: NoLock, Since: "7.0.0", Summary: "Returns documentary information about one, multiple or all commands."},
 		{Name: "list", Handler: cmdCommandList, Arity: -2, Flags: NoLock, Since: "7.0.0", Summary: "Returns a list of command names."},
-		{Name: "getkeys", Handler: cmdCommandGetKeys, Arity: -3, Flags: NoLock, Since: "2.8.13", Summary: "Extracts the key names from an arbitrary command."},
-		{Name: "getkeysandflags", Handler: cmdCommandGetKeys, Arity: -3, Flags: NoLock, Since: "7.0.0", Summary: "Extracts the key names and access flags for an arbitrary command."},
+		{Name: "getkeys", Handler: cmdCommandGetKeys, Arity: -4, Flags: NoLock, Since: "2.8.13", Summary: "Extracts the key names from an arbitrary command."},
+		{Name: "getkeysandflags", Handler: cmdCommandGetKeys, Arity: -4, Flags: NoLock, Since: "7.0.0", Summary: "Extracts the key names and access flags for an arbitrary command."},
 		{Name: "help", Handler: cmdCommandHelp, Arity: 2, Flags: NoLock, Since: "5.0.0", Summary: "Returns helpful text about the different subcommands."},
 	}
 }

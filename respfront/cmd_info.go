@@ -18,24 +18,24 @@ import (
 // infoSection is one section of INFO: its name, as INFO takes it, and what
 // writes its "field:value" lines.
 type infoSection struct {
-	name string
-	gen  func(x *Ctx, b *infoBuilder)
+	name, title string
+	gen         func(x *Ctx, b *infoBuilder)
 }
 
 // infoSections are INFO's sections in Redis's order
 // (https://redis.io/docs/latest/commands/info/). Every one is in "default",
 // "all" and "everything": the server keeps no commandstats or latencystats.
 var infoSections = []infoSection{
-	{"server", infoServer},
-	{"clients", infoClients},
-	{"memory", infoMemory},
-	{"persistence", infoPersistence},
-	{"stats", infoStats},
-	{"replication", infoReplication},
-	{"cpu", infoCPU},
-	{"modules", func(*Ctx, *infoBuilder) {}},
-	{"cluster", func(_ *Ctx, b *infoBuilder) { b.field("cluster_enabled", "0") }},
-	{"keyspace", infoKeyspace},
+	{"server", "Server", infoServer},
+	{"clients", "Clients", infoClients},
+	{"memory", "Memory", infoMemory},
+	{"persistence", "Persistence", infoPersistence},
+	{"stats", "Stats", infoStats},
+	{"replication", "Replication", infoReplication},
+	{"cpu", "CPU", infoCPU},
+	{"modules", "Modules", func(*Ctx, *infoBuilder) {}},
+	{"cluster", "Cluster", func(_ *Ctx, b *infoBuilder) { b.field("cluster_enabled", "0") }},
+	{"keyspace", "Keyspace", infoKeyspace},
 }
 
 // infoBuilder accumulates INFO's text: "# Title" headers and
@@ -69,7 +69,7 @@ func cmdInfo(x *Ctx) {
 		if b.Len() > 0 {
 			b.WriteString("\r\n")
 		}
-		b.WriteString("# " + strings.ToUpper(s.name[:1]) + s.name[1:] + "\r\n")
+		b.WriteString("# " + s.title + "\r\n")
 		s.gen(x, &b)
 	}
 	x.W.Verbatim(b.String())

@@ -67,7 +67,6 @@ func (c *Conn) prepare(args [][]byte) *Command {
 	if len(args) == 0 {
 		return nil
 	}
-	c.srv.stats.commands.Add(1)
 	cmd := c.srv.table.lookup(args[0])
 	if cmd == nil {
 		c.reject(nil, unknownCommand(args))
@@ -134,6 +133,9 @@ func (c *Conn) dispatch(cmds []redcon.Command) bool {
 				}
 				ctx := Ctx{Conn: c, Cmd: cmd, Args: cmds[i-1].Args, W: &c.w}
 				cmd.Handler(&ctx)
+				// Counted once run, as Redis's call() counts: not when
+				// refused or queued.
+				c.srv.stats.commands.Add(1)
 			}
 			if c.isClosed() {
 				return false
@@ -148,6 +150,7 @@ func (c *Conn) dispatch(cmds []redcon.Command) bool {
 			if cmd != nil {
 				ctx := Ctx{Conn: c, Cmd: cmd, Args: args, W: &c.w, Tx: tx, DB: tx.DB(c.db)}
 				cmd.Handler(&ctx)
+				c.srv.stats.commands.Add(1)
 				if ctx.block != nil {
 					blocked = ctx.block
 					return false
