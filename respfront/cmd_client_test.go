@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -372,4 +373,46 @@ func TestClientDifferential(t *testing.T) {
 			require.Equal(t, want, got, "RESP%s %q", proto, cmd)
 		}
 	}
+}
+
+// CLIENT LIST, CLIENT KILL and INFO read other connections' state while
+// those connections change it: run under -race.
+func TestClientListConcurrent(t *testing.T) {
+	addr := start(t)
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			r := testutil.DialRaw(t, addr)
+			for n := 0; ; n++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				r.Do("CLIENT", "SETNAME", "w"+strconv.Itoa(n))
+				r.Do("SELECT", strconv.Itoa(n%16))
+				r.Do("MULTI")
+				r.Do("PING")
+				r.Do("EXEC")
+				r.Do("HELLO", strconv.Itoa(2+n%2))
+				r.Do("CLIENT", "SETINFO", "lib-ver", strconv.Itoa(n))
+				if i == 0 {
+					r.Do("SUBSCRIBE", "c")
+					r.Do("UNSUBSCRIBE", "c")
+				}
+			}
+		}(i)
+	}
+	c := testutil.Client(t, addr, 2)
+	for n := 0; n < 50; n++ {
+		require.Len(t, clientList(t, c), 5)
+		clientList(t, c, "TYPE", "pubsub")
+		mustDo(t, c, int64(0), "CLIENT", "KILL", "TYPE", "master")
+		infoFields(t, c)
+	}
+	close(stop)
+	wg.Wait()
 }

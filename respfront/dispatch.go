@@ -60,32 +60,33 @@ func (x *Ctx) SyntaxErr() { x.W.Error("ERR syntax error") }
 // Arg returns argument i as a string.
 func (x *Ctx) Arg(i int) string { return string(x.Args[i]) }
 
-// prepare runs the dispatcher's checks for one command: lookup, arity,
-// auth, RESP2 subscribed mode and MULTI queueing. It returns the command to
-// execute, or nil when it already answered (an error or +QUEUED).
+// prepare runs the dispatcher's checks for one command: lookup, arity, a
+// container's subcommand and its arity, auth, RESP2 subscribed mode and
+// MULTI queueing. It returns the command to execute (a subcommand's row for
+// a container), or nil when it already answered (an error or +QUEUED).
 func (c *Conn) prepare(args [][]byte) *Command {
 	if len(args) == 0 {
 		return nil
 	}
 	cmd := c.srv.table.lookup(args[0])
 	if cmd == nil {
-		c.reject(nil, unknownCommand(args))
+		c.reject("", unknownCommand(args))
 		return nil
 	}
+	name := cmd.Name // "container|sub" for a subcommand
 	if !arityOK(cmd.Arity, len(args)) {
-		c.reject(cmd, fmt.Sprintf("ERR wrong number of arguments for '%s' command", cmd.Name))
+		c.reject(name, fmt.Sprintf("ERR wrong number of arguments for '%s' command", name))
 		return nil
 	}
-	name := cmd.Name
 	if len(cmd.Subcommands) > 0 && len(args) > 1 {
 		sub := cmd.subcommand(args[1])
 		if sub == nil {
-			c.reject(cmd, fmt.Sprintf("ERR unknown subcommand '%.128s'. Try %s HELP.", sanitize(args[1]), strings.ToUpper(cmd.Name)))
+			c.reject(name, fmt.Sprintf("ERR unknown subcommand '%.128s'. Try %s HELP.", sanitize(args[1]), strings.ToUpper(cmd.Name)))
 			return nil
 		}
 		name = cmd.Name + "|" + sub.Name
 		if !arityOK(sub.Arity, len(args)) {
-			c.reject(cmd, fmt.Sprintf("ERR wrong number of arguments for '%s' command", name))
+			c.reject(name, fmt.Sprintf("ERR wrong number of arguments for '%s' command", name))
 			return nil
 		}
 		if sub.Handler != nil {
@@ -93,17 +94,17 @@ func (c *Conn) prepare(args [][]byte) *Command {
 		}
 	}
 	if !c.authed && name != "auth" && name != "hello" && name != "quit" && name != "reset" {
-		c.reject(cmd, "NOAUTH Authentication required.")
+		c.reject(name, "NOAUTH Authentication required.")
 		return nil
 	}
 	if c.w.Proto == 2 && c.ps.count() > 0 && cmd.Flags&Subscribed == 0 {
-		c.reject(cmd, fmt.Sprintf("ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", name))
+		c.reject(name, fmt.Sprintf("ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", name))
 		return nil
 	}
 	c.noteCommand(name)
-	if c.tx.active && !txControl(cmd.Name) {
+	if c.tx.active && !txControl(name) {
 		if cmd.Flags&NoMulti != 0 {
-			c.reject(cmd, "ERR Command not allowed inside a transaction")
+			c.reject(name, "ERR Command not allowed inside a transaction")
 			return nil
 		}
 		c.tx.queue(cmd, args)
@@ -204,12 +205,13 @@ func (c *Conn) isClosed() bool {
 // reject answers a command refused before it ran (unknown, wrong arity,
 // not authenticated...). Inside MULTI the refusal fails the transaction; a
 // refused EXEC discards it and answers EXECABORT with the reason, as Redis's
-// rejectCommand does.
+// rejectCommand does. name is the command's full name ("client|kill"), ""
+// for an unknown command.
 //
 // EXEC is never NoLock, so a refused EXEC is refused under the engine lock,
 // which forgetting its WATCHed keys needs.
-func (c *Conn) reject(cmd *Command, msg string) {
-	if cmd != nil && cmd.Name == "exec" {
+func (c *Conn) reject(name, msg string) {
+	if name == "exec" {
 		c.tx.reset()
 		c.unwatchLocked()
 		c.w.Error("EXECABORT Transaction discarded because of: " + strings.TrimPrefix(msg, "ERR "))
