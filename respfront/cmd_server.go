@@ -24,7 +24,7 @@ func serverCommands() []*Command {
 		{Name: "reset", Handler: cmdReset, Arity: 1, Flags: Fast | Subscribed, Group: "connection", Since: "6.2.0", Summary: "Resets the connection."},
 		{Name: "client", Arity: -2, Flags: NoLock, Group: "connection", Since: "2.4.0", Summary: "A container for client connection commands.", Subcommands: clientSubcommands()},
 		{Name: "time", Handler: cmdTime, Arity: 1, Flags: NoLock | Fast, Group: "server", Since: "2.6.0", Summary: "Returns the server time."},
-		{Name: "shutdown", Handler: cmdShutdown, Arity: -1, Flags: NoLock | Admin | NoMulti, Group: "server", Since: "1.0.0", Summary: "Synchronously saves the database(s) to disk and shuts down the Redis server."},
+		{Name: "shutdown", Handler: cmdShutdown, Arity: -1, Flags: NoLock | Admin | NoMulti, Group: "server", Since: "1.0.0", Summary: "Shuts down the server."},
 		{Name: "info", Handler: cmdInfo, Arity: -1, Group: "server", Since: "1.0.0", Summary: "Returns information and statistics about the server."},
 		{Name: "config", Arity: -2, Flags: NoLock, Group: "server", Since: "2.0.0", Summary: "A container for server configuration commands.", Subcommands: configSubcommands()},
 		{Name: "command", Handler: cmdCommand, Arity: -1, Flags: NoLock, Group: "server", Since: "2.8.13", Summary: "Returns detailed information about all commands.", Subcommands: commandSubcommands()},
