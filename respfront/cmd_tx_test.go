@@ -343,3 +343,31 @@ func TestMultiDifferential(t *testing.T) {
 		}
 	}
 }
+
+// Keyspace commands of another client: EXPIRE, DEL and FLUSHDB modify a
+// watched key; FLUSHALL is no change to a key that did not exist.
+func TestWatchKeyspaceCommands(t *testing.T) {
+	addr := start(t)
+	a := testutil.DialRaw(t, addr)
+	b := testutil.DialRaw(t, addr)
+	for _, tc := range []struct {
+		setup, modify []string
+		aborts        bool
+	}{
+		{[]string{"SET", "k", "v"}, []string{"EXPIRE", "k", "100"}, true},
+		{[]string{"SET", "k", "v"}, []string{"DEL", "k"}, true},
+		{[]string{"SET", "k", "v"}, []string{"FLUSHDB"}, true},
+		{[]string{"DEL", "k"}, []string{"FLUSHALL"}, false},
+		{[]string{"DEL", "k"}, []string{"DEL", "k"}, false},
+	} {
+		b.Do(tc.setup...)
+		txDo(t, a, "+OK\r\n", "WATCH", "k")
+		b.Do(tc.modify...)
+		txDo(t, a, "+OK\r\n", "MULTI")
+		want := "*0\r\n"
+		if tc.aborts {
+			want = "*-1\r\n"
+		}
+		txDo(t, a, want, "EXEC")
+	}
+}
