@@ -147,6 +147,29 @@ func clientType(s string) (string, bool) {
 	return "", false
 }
 
+// live returns the connections not yet closed, by id: a killed connection
+// stays registered until its goroutine has cleaned up.
+func (s *Server) live() []*Conn {
+	all := s.clients()
+	out := all[:0]
+	for _, c := range all {
+		if !c.isGone() {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// isGone reports whether c was closed. Safe from any goroutine.
+func (c *Conn) isGone() bool {
+	select {
+	case <-c.closed:
+		return true
+	default:
+		return false
+	}
+}
+
 // subCounts returns each connection's channel, pattern and shard channel
 // subscription counts, read in one go under the hub lock, which guards
 // them.
@@ -181,14 +204,14 @@ func cmdClientList(x *Ctx) {
 	var conns []*Conn
 	switch {
 	case len(x.Args) == 2:
-		conns = s.clients()
+		conns = s.live()
 	case len(x.Args) == 4 && strings.EqualFold(x.Arg(2), "type"):
 		t, ok := clientType(x.Arg(3))
 		if !ok {
 			x.W.Error("ERR Unknown client type '" + x.Arg(3) + "'")
 			return
 		}
-		all := s.clients()
+		all := s.live()
 		for i, subs := range s.subCounts(all) {
 			if isType(subs, t) {
 				conns = append(conns, all[i])
@@ -206,7 +229,7 @@ func cmdClientList(x *Ctx) {
 		}
 		s.mu.Lock()
 		for _, id := range ids {
-			if c := s.conns[id]; c != nil {
+			if c := s.conns[id]; c != nil && !c.isGone() {
 				conns = append(conns, c)
 			}
 		}
@@ -345,7 +368,7 @@ func cmdClientKill(x *Ctx) {
 		}
 	}
 	killed := 0
-	all := me.srv.clients()
+	all := me.srv.live()
 	var subs [][3]int
 	if kind != "" {
 		subs = me.srv.subCounts(all)

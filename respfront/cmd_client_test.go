@@ -382,10 +382,11 @@ func TestClientListConcurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
 	for i := 0; i < 4; i++ {
+		r := testutil.DialRaw(t, addr)
+		require.Equal(t, "+PONG\r\n", r.Do("PING")) // registered before CLIENT LIST counts
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			r := testutil.DialRaw(t, addr)
 			for n := 0; ; n++ {
 				select {
 				case <-stop:
