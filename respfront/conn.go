@@ -51,7 +51,8 @@ type Conn struct {
 	// current reply is flushed (CLIENT KILL of oneself, SHUTDOWN).
 	closeAfterReply bool
 
-	tx tx // MULTI/EXEC state (cmd_tx.go)
+	tx  tx  // MULTI/EXEC state (cmd_tx.go)
+	ctx Ctx // reused for every locked command
 
 	ps pubsubState // subscriptions (cmd_pubsub.go); guarded by the Hub lock
 	qs queueState  // consumer state of the broker commands (cmd_queue.go)

@@ -29,6 +29,9 @@ const (
 	Subscribed
 	// Admin: an administrative command.
 	Admin
+	// SelfPropagate: the handler (or the package it calls) records its
+	// changes for the AOF itself; the dispatcher does not log the command.
+	SelfPropagate
 	// Loading, Stale, NoScript and the like are not needed yet.
 )
 
@@ -104,6 +107,7 @@ var families = []func() []*Command{
 	hashCommands,
 	setCommands,
 	zsetCommands,
+	persistCommands,
 }
 
 func buildTable() commandTable {
@@ -138,5 +142,17 @@ func (t commandTable) lookup(arg []byte) *Command {
 	if c, ok := t[string(arg)]; ok {
 		return c
 	}
-	return t[strings.ToLower(string(arg))]
+	// Lower-case into a stack buffer: no allocation for names clients send
+	// in upper case (redis-benchmark, redis-cli).
+	var buf [32]byte
+	if len(arg) > len(buf) {
+		return t[strings.ToLower(string(arg))]
+	}
+	for i, c := range arg {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return t[string(buf[:len(arg)])]
 }
