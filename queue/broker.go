@@ -19,7 +19,19 @@ type Broker struct {
 	ex     *exchange.Registry
 	queues map[string]*Queue
 	nextCh uint64
+
+	// OnTopicPublish, when set, is called by Publish for every message
+	// published to amq.topic, under the engine lock, before it is routed
+	// (whether or not it reaches a queue). It lets the NATS front deliver
+	// such messages to NATS subscribers (natsbridge, docs/nats.md). It
+	// must only enqueue: no blocking, no I/O, no Engine.Exec, and it must
+	// not keep m or its slices after returning. Set it under the engine
+	// lock. It is not called while the AOF is being loaded.
+	OnTopicPublish func(tx *broker.Tx, m *Message)
 }
+
+// TopicExchange is the pre-declared exchange OnTopicPublish observes.
+const TopicExchange = "amq.topic"
 
 // New returns a Broker whose queues live in eng's broker namespace.
 func New(eng *broker.Engine) *Broker {
@@ -308,6 +320,9 @@ func (b *Broker) Publish(tx *broker.Tx, ch *Channel, m *Message, mandatory bool)
 	}
 	if err := b.ex.CheckPublish(m.Exchange); err != nil {
 		return 0, err
+	}
+	if m.Exchange == TopicExchange && b.OnTopicPublish != nil && !tx.Loading() {
+		b.OnTopicPublish(tx, m)
 	}
 	dests, err := b.ex.Route(m.Exchange, m.RoutingKey, m.Props.Headers)
 	if err != nil {

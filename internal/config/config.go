@@ -65,7 +65,14 @@ var Directives = []Directive{
 	{Name: "auto-aof-rewrite-percentage", Kind: Int, Default: "100", Help: "rewrite the AOF when it grew by this percentage (0: never)"},
 	{Name: "auto-aof-rewrite-min-size", Kind: Bytes, Default: "64mb", Help: "minimum AOF size for an automatic rewrite"},
 	{Name: "amqp-port", Kind: Int, Default: "0", Help: "AMQP 0-9-1 port; 0 disables (front not built yet)"},
-	{Name: "nats-port", Kind: Int, Default: "0", Help: "NATS port; 0 disables (front not built yet)"},
+	{Name: "nats-port", Kind: Int, Default: "4222", Help: "NATS client port; 0 disables"},
+	{Name: "nats-user", Kind: String, Default: "", Help: "NATS CONNECT user (with nats-pass); empty: no user/password authentication"},
+	{Name: "nats-pass", Kind: String, Default: "", Help: "NATS CONNECT password"},
+	{Name: "nats-token", Kind: String, Default: "", Help: "NATS CONNECT auth_token; empty: no token authentication"},
+	{Name: "nats-max-payload", Kind: Bytes, Default: "1mb", Help: "largest NATS message payload (INFO max_payload)"},
+	{Name: "nats-max-pending", Kind: Bytes, Default: "64mb", Help: "pending output of a NATS client past which it is disconnected as a slow consumer"},
+	{Name: "nats-ping-interval", Kind: Int, Default: "120000", Help: "milliseconds between the server's PINGs to a NATS client"},
+	{Name: "nats-max-pings-out", Kind: Int, Default: "2", Help: "unanswered PINGs after which a NATS client is closed as stale"},
 }
 
 // Config is a set of settings. The zero value is not usable; call New.

@@ -15,6 +15,7 @@ func startErr(t *testing.T, dir string, directives ...[]string) (*server.Server,
 	t.Helper()
 	cfg := config.New()
 	_ = cfg.Set("port", []string{"0"})
+	_ = cfg.Set("nats-port", []string{"0"})
 	_ = cfg.Set("dir", []string{dir})
 	for _, d := range directives {
 		if err := cfg.Set(d[0], d[1:]); err != nil {

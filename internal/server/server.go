@@ -17,6 +17,7 @@ import (
 
 	"github.com/switchyard/switchyard/broker"
 	"github.com/switchyard/switchyard/internal/config"
+	"github.com/switchyard/switchyard/natsbridge"
 	"github.com/switchyard/switchyard/queue"
 	"github.com/switchyard/switchyard/respfront"
 )
@@ -27,9 +28,11 @@ type Server struct {
 	Engine *broker.Engine
 	Queues *queue.Broker
 	RESP   *respfront.Server
+	NATS   *natsbridge.Server // nil when nats-port is 0
 
-	log       *slog.Logger
-	listeners []net.Listener
+	log           *slog.Logger
+	listeners     []net.Listener
+	natsListeners []net.Listener
 	wg        sync.WaitGroup
 	stopOnce  sync.Once
 	stopped   chan struct{}
@@ -89,6 +92,16 @@ func Start(cfg *config.Config, log *slog.Logger) (*Server, error) {
 		s.listeners = append(s.listeners, ln)
 		log.Info("RESP listening", "addr", ln.Addr().String())
 	}
+	if port := cfg.Int("nats-port"); port != 0 {
+		if err := s.startNATS(cfg, port); err != nil {
+			s.closeListeners()
+			if s.persist != nil {
+				s.persist.close()
+			}
+			s.Engine.Close()
+			return nil, err
+		}
+	}
 	for _, ln := range s.listeners {
 		s.wg.Add(1)
 		go func(ln net.Listener) {
@@ -98,7 +111,56 @@ func Start(cfg *config.Config, log *slog.Logger) (*Server, error) {
 			}
 		}(ln)
 	}
+	for _, ln := range s.natsListeners {
+		s.wg.Add(1)
+		go func(ln net.Listener) {
+			defer s.wg.Done()
+			if err := s.NATS.Serve(ln); err != nil && !errors.Is(err, natsbridge.ErrServerClosed) {
+				log.Error("NATS serve", "err", err)
+			}
+		}(ln)
+	}
 	return s, nil
+}
+
+// startNATS creates the NATS front and its listeners (served by Start).
+func (s *Server) startNATS(cfg *config.Config, port int) error {
+	nopts := natsbridge.Options{
+		User:         cfg.Str("nats-user"),
+		Pass:         cfg.Str("nats-pass"),
+		Token:        cfg.Str("nats-token"),
+		MaxPayload:   int(cfg.Bytes("nats-max-payload")),
+		MaxPending:   cfg.Bytes("nats-max-pending"),
+		PingInterval: time.Duration(cfg.Int("nats-ping-interval")) * time.Millisecond,
+		MaxPingsOut:  cfg.Int("nats-max-pings-out"),
+		Logger:       s.log,
+	}
+	if s.persist != nil {
+		nopts.Durability = s.persist.aof
+	}
+	s.NATS = natsbridge.New(s.Engine, s.Queues, nopts)
+	for _, addr := range strings.Fields(cfg.Str("bind")) {
+		ln, err := net.Listen("tcp", net.JoinHostPort(addr, strconv.Itoa(port)))
+		if err != nil {
+			for _, l := range s.natsListeners {
+				l.Close()
+			}
+			s.NATS.Close()
+			return fmt.Errorf("NATS listen: %w", err)
+		}
+		s.natsListeners = append(s.natsListeners, ln)
+		s.log.Info("NATS listening", "addr", ln.Addr().String())
+	}
+	return nil
+}
+
+// NATSAddr returns the address of the first NATS listener, or "" when the
+// NATS front is disabled.
+func (s *Server) NATSAddr() string {
+	if len(s.natsListeners) == 0 {
+		return ""
+	}
+	return s.natsListeners[0].Addr().String()
 }
 
 // RESPAddr returns the address of the first RESP listener.
@@ -119,7 +181,14 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	var err error
 	s.stopOnce.Do(func() {
 		s.log.Info("shutting down")
-		err = s.RESP.Shutdown(ctx)
+		if s.NATS != nil {
+			if nerr := s.NATS.Shutdown(ctx); nerr != nil {
+				err = nerr
+			}
+		}
+		if rerr := s.RESP.Shutdown(ctx); err == nil {
+			err = rerr
+		}
 		s.wg.Wait()
 		s.Queues.Close()
 		if s.persist != nil {

@@ -46,11 +46,14 @@ func Need(t testing.TB, program string) string {
 
 // StartSwitchyard starts a whole server in-process on 127.0.0.1 with a free
 // port, with the given extra directives (name, values...), and stops it at
-// the end of the test. It returns the server.
+// the end of the test. It returns the server. The NATS front is off (never
+// the default 4222) unless a directive sets nats-port; StartSwitchyardNATS
+// does that with a free port.
 func StartSwitchyard(t testing.TB, directives ...[]string) *server.Server {
 	t.Helper()
 	cfg := config.New()
 	require.NoError(t, cfg.Set("port", []string{"0"}))
+	require.NoError(t, cfg.Set("nats-port", []string{"0"}))
 	require.NoError(t, cfg.Set("dir", []string{t.TempDir()}))
 	for _, d := range directives {
 		require.NoError(t, cfg.Set(d[0], d[1:]))
@@ -67,6 +70,51 @@ func StartSwitchyard(t testing.TB, directives ...[]string) *server.Server {
 		_ = s.Shutdown(ctx)
 	})
 	return s
+}
+
+// StartSwitchyardNATS starts a whole server as StartSwitchyard does, with
+// the NATS front on a free port, and returns it with its NATS URL
+// (nats://127.0.0.1:PORT).
+func StartSwitchyardNATS(t testing.TB, directives ...[]string) (*server.Server, string) {
+	t.Helper()
+	port := strconv.Itoa(FreePort(t))
+	s := StartSwitchyard(t, append([][]string{{"nats-port", port}}, directives...)...)
+	return s, "nats://" + s.NATSAddr()
+}
+
+// StartNATSServer starts a real nats-server on a free port with the given
+// extra arguments and returns its URL; it is stopped by PID at the end of
+// the test. It skips (or fails under SWITCHYARD_REQUIRE_INTEGRATION=1)
+// when nats-server is not installed.
+func StartNATSServer(t testing.TB, args ...string) string {
+	t.Helper()
+	bin := Need(t, "nats-server")
+	port := FreePort(t)
+	cmd := exec.Command(bin, append([]string{"-a", "127.0.0.1", "-p", strconv.Itoa(port)}, args...)...)
+	stderr, err := cmd.StderrPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	ready := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		closed := false
+		for sc.Scan() {
+			if !closed && strings.Contains(sc.Text(), "Server is ready") {
+				close(ready)
+				closed = true
+			}
+		}
+	}()
+	select {
+	case <-ready:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("nats-server on port %d did not become ready", port)
+	}
+	return fmt.Sprintf("nats://127.0.0.1:%d", port)
 }
 
 // Client returns a go-redis client for addr with one connection, closed at

@@ -22,8 +22,23 @@ const (
 )
 
 // ValidSubject reports whether s is a valid subscription subject.
-func ValidSubject(s string) bool {
-	if s == "" {
+func ValidSubject(s string) bool { return validSubject(s) }
+
+// ValidSubjectBytes is ValidSubject for a subject in a byte slice.
+func ValidSubjectBytes(s []byte) bool { return validSubject(s) }
+
+// ValidLiteral reports whether s is a valid subject with no wildcard token,
+// which is what a message may be published to.
+func ValidLiteral(s string) bool { return validSubject(s) && !hasWildcard(s) }
+
+// ValidLiteralBytes is ValidLiteral for a subject in a byte slice.
+func ValidLiteralBytes(s []byte) bool { return validSubject(s) && !hasWildcard(s) }
+
+// HasWildcard reports whether s has a '*' or '>' token.
+func HasWildcard(s string) bool { return hasWildcard(s) }
+
+func validSubject[S ~string | ~[]byte](s S) bool {
+	if len(s) == 0 {
 		return false
 	}
 	start := 0
@@ -40,7 +55,7 @@ func ValidSubject(s string) bool {
 		if i == start {
 			return false // empty token
 		}
-		if s[start:i] == fwc && i != len(s) {
+		if i-start == 1 && s[start] == '>' && i != len(s) {
 			return false // '>' not last
 		}
 		start = i + 1
@@ -48,21 +63,11 @@ func ValidSubject(s string) bool {
 	return true
 }
 
-// ValidLiteral reports whether s is a valid subject with no wildcard token,
-// which is what a message may be published to.
-func ValidLiteral(s string) bool {
-	if !ValidSubject(s) {
-		return false
-	}
-	return !HasWildcard(s)
-}
-
-// HasWildcard reports whether s has a '*' or '>' token.
-func HasWildcard(s string) bool {
+func hasWildcard[S ~string | ~[]byte](s S) bool {
 	start := 0
 	for i := 0; i <= len(s); i++ {
 		if i == len(s) || s[i] == '.' {
-			if t := s[start:i]; t == pwc || t == fwc {
+			if i-start == 1 && (s[start] == '*' || s[start] == '>') {
 				return true
 			}
 			start = i + 1

@@ -288,8 +288,28 @@ func (s *Sublist[T]) Match(subject string) *Result[T] {
 		s.misses++
 		s.cacheMu.Unlock()
 	}
+	return s.match(subject)
+}
+
+// MatchBytes is Match for a subject in a byte slice; a cache hit does not
+// allocate.
+func (s *Sublist[T]) MatchBytes(subject []byte) *Result[T] {
+	if s.cache != nil {
+		s.cacheMu.Lock()
+		if r, ok := s.cache[string(subject)]; ok {
+			s.hits++
+			s.cacheMu.Unlock()
+			return r
+		}
+		s.misses++
+		s.cacheMu.Unlock()
+	}
+	return s.match(string(subject))
+}
+
+func (s *Sublist[T]) match(subject string) *Result[T] {
 	r := &Result[T]{}
-	if !validForMatch(subject) {
+	if !ValidSubject(subject) { // wildcard tokens are matched literally
 		return r
 	}
 	var toks [32]string
@@ -323,10 +343,6 @@ func (s *Sublist[T]) evictLocked() {
 		}
 	}
 }
-
-// validForMatch reports whether subject can match anything: non-empty, no
-// empty token, no whitespace. Wildcard tokens are matched literally.
-func validForMatch(subject string) bool { return ValidSubject(subject) }
 
 func matchLevel[T comparable](l *level[T], toks []string, r *Result[T]) {
 	for i, t := range toks {
