@@ -33,10 +33,10 @@ type Server struct {
 	log           *slog.Logger
 	listeners     []net.Listener
 	natsListeners []net.Listener
-	wg        sync.WaitGroup
-	stopOnce  sync.Once
-	stopped   chan struct{}
-	persist   *persistence
+	wg            sync.WaitGroup
+	stopOnce      sync.Once
+	stopped       chan struct{}
+	persist       *persistence
 }
 
 // Start builds the server from cfg and starts listening. Port 0 in cfg picks
