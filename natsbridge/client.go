@@ -111,6 +111,11 @@ func (c *conn) onUnsub(sid []byte, max int) error {
 func (c *conn) onPub(pa *pubArg, payload []byte) error {
 	c.srv.stats.inMsgs.Add(1)
 	c.srv.stats.inBytes.Add(int64(len(payload)))
+	// nats-server 2.9 answers a pedantic client's invalid subject with an
+	// -ERR when it reads the PUB line, then processes the message anyway.
+	if c.opts.Pedantic && !sublist.ValidLiteralBytes(pa.subject) {
+		c.push(errLine(errTextInvalidPubSubj))
+	}
 	// Under appendfsync always a verbose +OK waits until the message is
 	// in amq.topic's queues and fsynced (DESIGN.md: +OK for a persistent
 	// message only after the fsync).
@@ -118,13 +123,6 @@ func (c *conn) onPub(pa *pubArg, payload []byte) error {
 	syncOK := c.opts.Verbose && c.srv.qb != nil && d != nil && d.Always()
 	if c.opts.Verbose && !syncOK {
 		c.push(okLine)
-	}
-	if c.opts.Pedantic && !sublist.ValidLiteralBytes(pa.subject) {
-		if syncOK {
-			c.push(okLine)
-		}
-		c.push(errLine(errTextInvalidPubSubj))
-		return nil
 	}
 	var hdr, body []byte = nil, payload
 	if pa.hdr > 0 {

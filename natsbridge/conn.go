@@ -59,11 +59,11 @@ type subscription struct {
 // take counts a delivery against the limit: ok is false when the limit
 // was already reached, last is true for the delivery that reaches it.
 func (s *subscription) take() (ok, last bool) {
+	n := s.delivered.Add(1)
 	max := s.max.Load()
 	if max <= 0 {
 		return true, false
 	}
-	n := s.delivered.Add(1)
 	return n <= max, n == max
 }
 
