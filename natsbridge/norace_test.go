@@ -1,0 +1,5 @@
+//go:build !race
+
+package natsbridge_test
+
+const raceEnabled = false
