@@ -68,6 +68,7 @@ func newConn(s *Server, nc net.Conn) *Conn {
 	}
 	c.lastAt = c.createdAt
 	c.lr = &limitReader{nc: nc, limit: s.opts.QueryBufferLimit}
+	c.lr.fr = framer{maxBulk: s.opts.ProtoMaxBulkLen, unauth: func() bool { return !c.authed }}
 	c.rd = redcon.NewReader(c.lr)
 	return c
 }
@@ -240,27 +241,59 @@ func (c *Conn) releaseState() {
 }
 
 // limitReader feeds redcon's reader from the socket, with bytes stashed
-// while the client was blocked served first, and fails once one unfinished
-// command has taken more than limit bytes.
+// while the client was blocked served first. Every byte passes through a
+// framer (framer.go), which rejects the headers redcon cannot survive with
+// Redis's protocol errors; and it fails once one unfinished command has
+// taken more than limit bytes.
 type limitReader struct {
 	nc      net.Conn
-	pending []byte
+	pending []byte // raw bytes read while the client was blocked
 	n       int
 	limit   int
+	fr      framer
+	buf     []byte // raw bytes from the socket
+	out     []byte // framed bytes not yet handed to redcon
+	obuf    []byte // out's backing array
+	err     error  // the framer's error, returned once out is drained
 }
 
 func (l *limitReader) Read(p []byte) (int, error) {
-	if len(l.pending) > 0 {
-		n := copy(p, l.pending)
-		l.pending = l.pending[n:]
-		return n, nil
+	if len(l.out) == 0 && l.err == nil && len(l.pending) == 0 && l.n <= l.limit {
+		if k := l.fr.bodyRun(); k > 0 {
+			// The middle of a bulk goes straight to redcon.
+			m, err := l.nc.Read(p[:min(len(p), k)])
+			l.n += m
+			l.fr.n -= m
+			return m, err
+		}
 	}
-	if l.n > l.limit {
-		return 0, errQueryBufferLimit
+	for len(l.out) == 0 {
+		if l.err != nil {
+			return 0, l.err
+		}
+		var raw []byte
+		if len(l.pending) > 0 {
+			raw, l.pending = l.pending, nil
+		} else {
+			if l.n > l.limit {
+				return 0, errQueryBufferLimit
+			}
+			if l.buf == nil {
+				l.buf = make([]byte, 16<<10)
+			}
+			m, err := l.nc.Read(l.buf)
+			l.n += m
+			if m == 0 {
+				return 0, err
+			}
+			raw = l.buf[:m]
+		}
+		l.obuf, l.err = l.fr.feed(l.obuf[:0], raw)
+		l.out = l.obuf
 	}
-	n, err := l.nc.Read(p)
-	l.n += n
-	return n, err
+	n := copy(p, l.out)
+	l.out = l.out[n:]
+	return n, nil
 }
 
 func (l *limitReader) reset() { l.n = 0 }

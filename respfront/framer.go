@@ -1,0 +1,214 @@
+package respfront
+
+import "math"
+
+// Request framing limits, as in Redis's networking.c.
+const (
+	// inlineMax caps an inline command line and a multibulk or bulk
+	// header line (PROTO_INLINE_MAX_SIZE).
+	inlineMax = 64 << 10
+	// unauthMaxArgs and unauthMaxBulk cap the requests of a client that
+	// has not authenticated yet.
+	unauthMaxArgs = 10
+	unauthMaxBulk = 16384
+)
+
+// protoError is a malformed request. Its text follows Redis ("Protocol
+// error: invalid bulk length"); the connection answers it with ERR and
+// closes.
+type protoError struct{ msg string }
+
+func (e *protoError) Error() string { return "Protocol error: " + e.msg }
+
+// framer states.
+const (
+	frStart   = iota // at the start of a request
+	frInline         // inside an inline command line
+	frCount          // collecting a "*<count>\r\n" header
+	frBulkHdr        // collecting a "$<len>\r\n" header
+	frBody           // passing a bulk's bytes and its CRLF
+)
+
+// framer is a resumable state machine over the raw request stream. It
+// validates the framing that redcon's reader trusts, before redcon sees a
+// byte: multibulk counts up to math.MaxInt32, bulk lengths from 0 to
+// maxBulk (larger values overflow redcon's index arithmetic and crash the
+// process), header and inline lines up to inlineMax, and the stricter
+// limits of unauthenticated clients. Like Redis it drops empty multibulk
+// requests ("*0\r\n", "*-1\r\n"), which redcon would reject.
+//
+// It also shapes what it releases so that redcon never spins: redcon walks
+// every declared element of an unfinished multibulk on each read, so the
+// released stream never ends between two elements of one request; the
+// last byte before a bulk header still to come is held back.
+type framer struct {
+	maxBulk int
+	unauth  func() bool // reports whether the client must still authenticate
+
+	state int
+	line  []byte // header line being collected, not yet released
+	n     int    // inline: line length so far; body: bytes left incl. CRLF
+	left  int    // elements of the current multibulk not yet complete
+	held  bool   // the last released byte is held back (see above)
+	hb    byte   // the held byte
+}
+
+// feed appends to out the bytes of raw that may be released to redcon, and
+// returns a *protoError at the first malformed header. Bytes before that
+// header are released.
+func (f *framer) feed(out, raw []byte) ([]byte, error) {
+	if f.held {
+		out = append(out, f.hb)
+		f.held = false
+	}
+	out, err := f.scan(out, raw)
+	if err == nil && f.state == frBulkHdr && len(out) > 0 {
+		// A completed header or bulk was released last.
+		f.hb, f.held = out[len(out)-1], true
+		out = out[:len(out)-1]
+	}
+	return out, err
+}
+
+func (f *framer) scan(out, raw []byte) ([]byte, error) {
+	for i := 0; i < len(raw); {
+		switch f.state {
+		case frStart:
+			if raw[i] == '*' {
+				f.state, f.line = frCount, f.line[:0]
+			} else {
+				f.state, f.n = frInline, 0
+			}
+		case frInline:
+			j := i
+			for j < len(raw) && raw[j] != '\n' {
+				j++
+			}
+			f.n += j - i
+			if f.n > inlineMax {
+				return out, &protoError{"too big inline request"}
+			}
+			if j < len(raw) {
+				j++
+				f.state = frStart
+			}
+			out = append(out, raw[i:j]...)
+			i = j
+		case frCount, frBulkHdr:
+			if f.state == frBulkHdr && len(f.line) == 0 && raw[i] != '$' {
+				return out, &protoError{"expected '$', got '" + string(raw[i]) + "'"}
+			}
+			j := i
+			for j < len(raw) && raw[j] != '\n' {
+				j++
+			}
+			f.line = append(f.line, raw[i:min(j+1, len(raw))]...)
+			i = min(j+1, len(raw))
+			if j == len(raw) {
+				if len(f.line) > inlineMax {
+					if f.state == frCount {
+						return out, &protoError{"too big mbulk count string"}
+					}
+					return out, &protoError{"too big bulk count string"}
+				}
+				continue
+			}
+			var err error
+			if out, err = f.header(out); err != nil {
+				return out, err
+			}
+		case frBody:
+			k := min(f.n, len(raw)-i)
+			out = append(out, raw[i:i+k]...)
+			i += k
+			if f.n -= k; f.n == 0 {
+				if f.left--; f.left == 0 {
+					f.state = frStart
+				} else {
+					f.state, f.line = frBulkHdr, f.line[:0]
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// bodyRun returns how many bytes of the current bulk may bypass feed: the
+// bulk's bytes, but not its CRLF, which feed must see to end the element.
+// The caller subtracts what it passed from f.n.
+func (f *framer) bodyRun() int {
+	if f.state != frBody || f.held {
+		return 0
+	}
+	return max(f.n-2, 0)
+}
+
+// header checks a complete header line (with its "\r\n") and moves on.
+func (f *framer) header(out []byte) ([]byte, error) {
+	l := f.line
+	v, ok := int64(0), len(l) >= 3 && l[len(l)-2] == '\r'
+	if ok {
+		v, ok = string2ll(l[1 : len(l)-2])
+	}
+	if f.state == frCount {
+		switch {
+		case !ok || v > math.MaxInt32:
+			return out, &protoError{"invalid multibulk length"}
+		case v > unauthMaxArgs && f.unauth != nil && f.unauth():
+			return out, &protoError{"unauthenticated multibulk length"}
+		case v <= 0:
+			// An empty request: Redis ignores it.
+			f.state = frStart
+			return out, nil
+		}
+		f.state, f.left, f.line = frBulkHdr, int(v), f.line[:0]
+		return append(out, l...), nil
+	}
+	switch {
+	case !ok || v < 0 || v > int64(f.maxBulk):
+		return out, &protoError{"invalid bulk length"}
+	case v > unauthMaxBulk && f.unauth != nil && f.unauth():
+		return out, &protoError{"unauthenticated bulk length"}
+	}
+	f.state, f.n = frBody, int(v)+2
+	return append(out, l...), nil
+}
+
+// string2ll parses a decimal int64 exactly as Redis's string2ll: an
+// optional '-', no '+', no leading zeros, no spaces, no overflow.
+func string2ll(b []byte) (int64, bool) {
+	if len(b) == 0 || len(b) > 20 {
+		return 0, false
+	}
+	if len(b) == 1 && b[0] == '0' {
+		return 0, true
+	}
+	neg := b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) == 0 || b[0] < '1' || b[0] > '9' {
+		return 0, false
+	}
+	var u uint64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		d := uint64(c - '0')
+		if u > (math.MaxUint64-d)/10 {
+			return 0, false
+		}
+		u = u*10 + d
+	}
+	if neg {
+		if u > 1<<63 {
+			return 0, false
+		}
+		return -int64(u), true
+	}
+	if u > math.MaxInt64 {
+		return 0, false
+	}
+	return int64(u), true
+}
