@@ -1,6 +1,11 @@
 package respfront
 
-import "math"
+import (
+	"math"
+	"strings"
+
+	"github.com/tidwall/redcon"
+)
 
 // Request framing limits, as in Redis's networking.c.
 const (
@@ -34,8 +39,10 @@ const (
 // byte: multibulk counts up to math.MaxInt32, bulk lengths from 0 to
 // maxBulk (larger values overflow redcon's index arithmetic and crash the
 // process), header and inline lines up to inlineMax, and the stricter
-// limits of unauthenticated clients. Like Redis it drops empty multibulk
-// requests ("*0\r\n", "*-1\r\n"), which redcon would reject.
+// limits of unauthenticated clients, and inline lines redcon cannot split
+// (unbalanced quotes). Like Redis it drops empty multibulk requests
+// ("*0\r\n", "*-1\r\n") and takes the two bytes after a bulk as CRLF
+// whatever they are, where redcon would fail.
 //
 // It also shapes what it releases so that redcon never spins: redcon walks
 // every declared element of an unfinished multibulk on each read, so the
@@ -77,24 +84,9 @@ func (f *framer) scan(out, raw []byte) ([]byte, error) {
 			if raw[i] == '*' {
 				f.state, f.line = frCount, f.line[:0]
 			} else {
-				f.state, f.n = frInline, 0
+				f.state, f.line = frInline, f.line[:0]
 			}
-		case frInline:
-			j := i
-			for j < len(raw) && raw[j] != '\n' {
-				j++
-			}
-			f.n += j - i
-			if f.n > inlineMax {
-				return out, &protoError{"too big inline request"}
-			}
-			if j < len(raw) {
-				j++
-				f.state = frStart
-			}
-			out = append(out, raw[i:j]...)
-			i = j
-		case frCount, frBulkHdr:
+		case frInline, frCount, frBulkHdr:
 			if f.state == frBulkHdr && len(f.line) == 0 && raw[i] != '$' {
 				return out, &protoError{"expected '$', got '" + string(raw[i]) + "'"}
 			}
@@ -104,22 +96,32 @@ func (f *framer) scan(out, raw []byte) ([]byte, error) {
 			}
 			f.line = append(f.line, raw[i:min(j+1, len(raw))]...)
 			i = min(j+1, len(raw))
+			if len(f.line) > inlineMax {
+				return out, &protoError{tooBig[f.state]}
+			}
 			if j == len(raw) {
-				if len(f.line) > inlineMax {
-					if f.state == frCount {
-						return out, &protoError{"too big mbulk count string"}
-					}
-					return out, &protoError{"too big bulk count string"}
-				}
 				continue
 			}
 			var err error
-			if out, err = f.header(out); err != nil {
+			if f.state == frInline {
+				out, err = f.inline(out)
+			} else {
+				out, err = f.header(out)
+			}
+			if err != nil {
 				return out, err
 			}
 		case frBody:
 			k := min(f.n, len(raw)-i)
-			out = append(out, raw[i:i+k]...)
+			if f.n <= 2 {
+				// Like Redis, take the two bytes after a bulk as its
+				// CRLF whatever they are (redcon would fail).
+				k = 1
+				out = append(out, "\r\n"[2-f.n])
+			} else {
+				k = min(k, f.n-2)
+				out = append(out, raw[i:i+k]...)
+			}
 			i += k
 			if f.n -= k; f.n == 0 {
 				if f.left--; f.left == 0 {
@@ -141,6 +143,24 @@ func (f *framer) bodyRun() int {
 		return 0
 	}
 	return max(f.n-2, 0)
+}
+
+// tooBig is the error for an over-long line, by state.
+var tooBig = map[int]string{
+	frInline:  "too big inline request",
+	frCount:   "too big mbulk count string",
+	frBulkHdr: "too big bulk count string",
+}
+
+// inline checks a complete inline line: redcon's reader drops the commands
+// before a line it cannot split (unbalanced quotes), so it is checked here
+// and those commands are served first, as in Redis.
+func (f *framer) inline(out []byte) ([]byte, error) {
+	if _, err := redcon.Parse(f.line); err != nil && strings.HasPrefix(err.Error(), "Protocol error: ") {
+		return out, &protoError{strings.TrimPrefix(err.Error(), "Protocol error: ")}
+	}
+	f.state = frStart
+	return append(out, f.line...), nil
 }
 
 // header checks a complete header line (with its "\r\n") and moves on.

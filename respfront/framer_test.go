@@ -42,6 +42,7 @@ func TestFramerPassesValidRequests(t *testing.T) {
 		{"*0\r\n*-1\r\n*1\r\n$4\r\nPING\r\n*-7\r\n", [][]string{{"PING"}}},
 		{"PING\r\nECHO \"a b\"\nSET k 'x y'\r\n", [][]string{{"PING"}, {"ECHO", "a b"}, {"SET", "k", "x y"}}},
 		{"\r\n\n*1\r\n$3\r\na\r\n\r\n", [][]string{{"a\r\n"}}},
+		{"*1\r\n$1\r\nx\r\r*1\r\n$1\r\ny\n\n", [][]string{{"x"}, {"y"}}},
 		{"*3\r\n$3\r\nSET\r\n$1\r\n*\r\n$2\r\n$1\r\nGET a\r\n", [][]string{{"SET", "*", "$1"}, {"GET", "a"}}},
 	} {
 		for _, step := range []int{0, 1, 2, 3, 7} {
@@ -94,6 +95,8 @@ func TestFramerRejectsMalformedHeaders(t *testing.T) {
 		{"*" + big, "too big mbulk count string", false},
 		{"*1\r\n$" + big, "too big bulk count string", false},
 		{strings.Repeat("a", inlineMax+1), "too big inline request", false},
+		{"SET k \"abc\r\n", "unbalanced quotes in request", false},
+		{"SET k 'a'b\r\n", "unbalanced quotes in request", false},
 		{"*11\r\n", "unauthenticated multibulk length", true},
 		{"*1\r\n$16385\r\n", "unauthenticated bulk length", true},
 	} {
@@ -107,8 +110,12 @@ func TestFramerRejectsMalformedHeaders(t *testing.T) {
 			require.Equal(t, "Protocol error: "+tc.err, err.Error(), "%.40q step %d", tc.in, step)
 		}
 	}
+	// What precedes the bad line is released.
+	out, err := frameAll("PING\r\n*1\r\n$4\r\nPING\r\nSET \"a\r\n", 0, false)
+	require.Error(t, err)
+	require.Equal(t, "PING\r\n*1\r\n$4\r\nPING\r\n", out)
 	// Unauthenticated clients may still send small requests.
-	_, err := frameAll("*10\r\n$16384\r\n", 0, true)
+	_, err = frameAll("*10\r\n$16384\r\n", 0, true)
 	require.NoError(t, err)
 }
 
