@@ -3,7 +3,6 @@ package respfront
 import (
 	"bytes"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/switchyard/switchyard/broker"
@@ -117,33 +116,28 @@ func arityOK(arity, n int) bool {
 	return n >= -arity
 }
 
-// unknownCommand formats Redis's unknown command error.
+// unknownCommand formats Redis's unknown command error (server.c): the
+// name cut at 128 bytes, then quoted arguments while the list is under 128
+// bytes, each cut to what is left of them. Like Redis's %s, a NUL byte
+// ends a name or an argument; Writer.Error turns CR and LF into spaces.
 func unknownCommand(args [][]byte) string {
-	var b strings.Builder
-	name := args[0]
-	if len(name) > 128 {
-		name = name[:128]
-	}
-	fmt.Fprintf(&b, "ERR unknown command '%s', with args beginning with: ", sanitize(name))
+	var list []byte
 	for _, a := range args[1:] {
-		if b.Len() >= 128+60 {
+		if len(list) >= 128 {
 			break
 		}
-		room := 128 - (b.Len() - 60)
-		if room < 0 {
-			room = 0
-		}
-		if len(a) > room {
-			a = a[:room]
-		}
-		fmt.Fprintf(&b, "'%s' ", sanitize(a))
+		a = cString(a)
+		a = a[:min(len(a), 128-len(list))]
+		list = append(append(append(list, '\''), a...), "' "...)
 	}
-	return b.String()
+	name := cString(args[0])
+	return fmt.Sprintf("ERR unknown command '%s', with args beginning with: %s", name[:min(len(name), 128)], list)
 }
 
-func sanitize(b []byte) []byte {
-	if bytes.ContainsAny(b, "\r\n") {
-		b = bytes.ReplaceAll(bytes.ReplaceAll(b, []byte("\r"), []byte(" ")), []byte("\n"), []byte(" "))
+// cString cuts b at its first NUL byte, as C's %s reads it.
+func cString(b []byte) []byte {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return b[:i]
 	}
 	return b
 }
