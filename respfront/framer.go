@@ -1,8 +1,8 @@
 package respfront
 
 import (
+	"bytes"
 	"math"
-	"strings"
 
 	"github.com/tidwall/redcon"
 )
@@ -39,8 +39,8 @@ const (
 // byte: multibulk counts up to math.MaxInt32, bulk lengths from 0 to
 // maxBulk (larger values overflow redcon's index arithmetic and crash the
 // process), header and inline lines up to inlineMax, and the stricter
-// limits of unauthenticated clients, and inline lines redcon cannot split
-// (unbalanced quotes). Like Redis it drops empty multibulk requests
+// limits of unauthenticated clients. It splits inline commands itself,
+// exactly as Redis does, and passes them on as multibulk. Like Redis it drops empty multibulk requests
 // ("*0\r\n", "*-1\r\n") and takes the two bytes after a bulk as CRLF
 // whatever they are, where redcon would fail.
 //
@@ -152,15 +152,137 @@ var tooBig = map[int]string{
 	frBulkHdr: "too big bulk count string",
 }
 
-// inline checks a complete inline line: redcon's reader drops the commands
-// before a line it cannot split (unbalanced quotes), so it is checked here
-// and those commands are served first, as in Redis.
+// inline turns a complete inline line into a multibulk request, split as
+// Redis splits it (sdssplitargs: "double quotes" with \n \r \t \b \a \xHH
+// escapes, 'single quotes' with \'), so redcon only ever reads multibulk.
+// An empty line is dropped.
 func (f *framer) inline(out []byte) ([]byte, error) {
-	if _, err := redcon.Parse(f.line); err != nil && strings.HasPrefix(err.Error(), "Protocol error: ") {
-		return out, &protoError{strings.TrimPrefix(err.Error(), "Protocol error: ")}
+	line := f.line[:len(f.line)-1]
+	if len(line) > 0 && line[len(line)-1] == '\r' {
+		line = line[:len(line)-1]
+	}
+	args, ok := splitArgs(line)
+	if !ok {
+		return out, &protoError{"unbalanced quotes in request"}
 	}
 	f.state = frStart
-	return append(out, f.line...), nil
+	if len(args) == 0 {
+		return out, nil
+	}
+	out = redcon.AppendArray(out, len(args))
+	for _, a := range args {
+		out = redcon.AppendBulk(out, a)
+	}
+	return out, nil
+}
+
+// splitArgs is Redis's sdssplitargs (sds.c); ok is false for unbalanced
+// quotes. As in C, a NUL byte ends the line.
+func splitArgs(line []byte) (args [][]byte, ok bool) {
+	if i := bytes.IndexByte(line, 0); i >= 0 {
+		line = line[:i]
+	}
+	at := func(i int) byte { // the C string's byte at i, 0 past the end
+		if i < len(line) {
+			return line[i]
+		}
+		return 0
+	}
+	isSpace := func(c byte) bool { return c == ' ' || (c >= '\t' && c <= '\r') }
+	p := 0
+	for {
+		for p < len(line) && isSpace(line[p]) {
+			p++
+		}
+		if p >= len(line) {
+			return args, true
+		}
+		cur := []byte{}
+		inq, insq := false, false
+		for done := false; !done; p++ {
+			c := at(p)
+			switch {
+			case inq:
+				switch {
+				case c == '\\' && at(p+1) == 'x' && isHex(at(p+2)) && isHex(at(p+3)):
+					cur = append(cur, unhex(at(p+2))<<4|unhex(at(p+3)))
+					p += 3
+				case c == '\\' && at(p+1) != 0:
+					p++
+					cur = append(cur, unescape(at(p)))
+				case c == '"':
+					if n := at(p + 1); n != 0 && !isSpace(n) {
+						return nil, false
+					}
+					done = true
+				case c == 0:
+					return nil, false
+				default:
+					cur = append(cur, c)
+				}
+			case insq:
+				switch {
+				case c == '\\' && at(p+1) == '\'':
+					p++
+					cur = append(cur, '\'')
+				case c == '\'':
+					if n := at(p + 1); n != 0 && !isSpace(n) {
+						return nil, false
+					}
+					done = true
+				case c == 0:
+					return nil, false
+				default:
+					cur = append(cur, c)
+				}
+			default:
+				switch c {
+				case ' ', '\n', '\r', '\t', 0:
+					done = true
+				case '"':
+					inq = true
+				case '\'':
+					insq = true
+				default:
+					cur = append(cur, c)
+				}
+			}
+			if c == 0 {
+				p-- // C does not step past the terminator
+			}
+		}
+		args = append(args, cur)
+	}
+}
+
+func isHex(c byte) bool {
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= 'a':
+		return c - 'a' + 10
+	case c >= 'A':
+		return c - 'A' + 10
+	}
+	return c - '0'
+}
+
+func unescape(c byte) byte {
+	switch c {
+	case 'n':
+		return '\n'
+	case 'r':
+		return '\r'
+	case 't':
+		return '\t'
+	case 'b':
+		return '\b'
+	case 'a':
+		return '\a'
+	}
+	return c
 }
 
 // header checks a complete header line (with its "\r\n") and moves on.

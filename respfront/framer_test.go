@@ -113,7 +113,7 @@ func TestFramerRejectsMalformedHeaders(t *testing.T) {
 	// What precedes the bad line is released.
 	out, err := frameAll("PING\r\n*1\r\n$4\r\nPING\r\nSET \"a\r\n", 0, false)
 	require.Error(t, err)
-	require.Equal(t, "PING\r\n*1\r\n$4\r\nPING\r\n", out)
+	require.Equal(t, "*1\r\n$4\r\nPING\r\n*1\r\n$4\r\nPING\r\n", out)
 	// Unauthenticated clients may still send small requests.
 	_, err = frameAll("*10\r\n$16384\r\n", 0, true)
 	require.NoError(t, err)
@@ -137,6 +137,36 @@ func TestFramerNeverStopsBetweenElements(t *testing.T) {
 		}
 	}
 	require.Equal(t, string(in[:len(in)-1]), string(out))
+}
+
+// TestSplitArgs follows Redis's sdssplitargs (TestDiffRedisProtocol
+// compares inline requests with redis-server).
+func TestSplitArgs(t *testing.T) {
+	for in, want := range map[string][]string{
+		"":                     nil,
+		"  \t ":                nil,
+		"a b  c":               {"a", "b", "c"},
+		"\"a b\" 'c d'":        {"a b", "c d"},
+		"\"\\x41\\x4a\\n\\q\"": {"AJ\nq"},
+		"\"\\x4\"":             {"x4"},
+		"'a\\'b' 'c\\n'":       {"a'b", "c\\n"},
+		"a\"b c\" d":           {"ab c", "d"},
+		"\"\"":                 {""},
+		"a\x00b c":             {"a"},
+		"a\vb":                 {"a\vb"},
+	} {
+		got, ok := splitArgs([]byte(in))
+		require.True(t, ok, "%q", in)
+		var gs []string
+		for _, a := range got {
+			gs = append(gs, string(a))
+		}
+		require.Equal(t, want, gs, "%q", in)
+	}
+	for _, in := range []string{"\"a", "'a", "\"a\"b", "'a'b", "\"a\\\"", "a \"b"} {
+		_, ok := splitArgs([]byte(in))
+		require.False(t, ok, "%q", in)
+	}
 }
 
 func TestString2ll(t *testing.T) {

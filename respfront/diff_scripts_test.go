@@ -1,0 +1,986 @@
+package respfront_test
+
+// The differential test's scripts, one per family (the format is described
+// in diff_redis_test.go). Every family starts from empty databases; lines
+// whose reply depends on time use %N or absolute {now+N} times.
+
+const diffStrings = `
+# SET and its options
+SET k v
+GET k
+SET k v2 NX
+SET k v2 XX
+GET k
+SET nx v XX
+GET nx
+SET k v3 GET
+SET fresh v GET
+SET k v4 NX GET
+SET k v5 XX GET
+SET nx2 v XX GET
+SET k v EX 100
+TTL k
+SET k v PX 100000
+%1500 PTTL k
+SET k v2 KEEPTTL
+TTL k
+SET k v3
+TTL k
+SET k v ex 100 KEEPTTL
+SET k v EX 0
+SET k v EX -1
+SET k v PX 0
+SET k v EX abc
+SET k v EX 1.5
+SET k v EX 9223372036854775807
+SET k v EX 9223372036854776
+SET k v PX 9223372036854775807
+SET k v EX
+SET k v NX XX
+SET k v EX 10 PX 100
+SET k v FOO
+SET k v GET GET
+SET k v EXAT {now+100}
+TTL k
+EXPIRETIME k
+SET k v PXAT {nowms+100000}
+%1500 PTTL k
+SET k v EXAT 0
+SET k v PXAT -5
+SET "" ""
+GET ""
+STRLEN ""
+SET "a\r\nb" "x\x00y"
+GET "a\r\nb"
+GET nosuch
+# SETNX SETEX PSETEX GETSET GETDEL GETEX
+SETNX sn 1
+SETNX sn 2
+GET sn
+SETEX se 100 v
+TTL se
+SETEX se 0 v
+SETEX se -5 v
+SETEX se abc v
+SETEX se 9223372036854775807 v
+PSETEX pe 100000 v
+%1500 PTTL pe
+PSETEX pe 0 v
+GETSET sn new
+GETSET gsmissing x
+GET gsmissing
+GETDEL sn
+GETDEL sn
+EXISTS sn
+SET gx v
+GETEX gx
+GETEX gx EX 100
+TTL gx
+GETEX gx PERSIST
+TTL gx
+GETEX gx PX 100000
+%1500 PTTL gx
+GETEX gx EXAT {now+200}
+TTL gx
+GETEX gx PXAT {nowms+300000}
+TTL gx
+GETEX gx EX 0
+GETEX gx EX -1
+GETEX gx EX abc
+GETEX gx FOO
+GETEX gx EX 10 PX 100
+GETEX gx PERSIST EX 10
+GETEX gx EX
+GETEX gxmissing EX 10
+GETEX gx EXAT 1
+EXISTS gx
+# MSET MGET MSETNX
+MSET a 1 b 2 c 3
+MGET a b c missing a
+MSET a 1 b
+MSETNX a 9 z 9
+MGET a z
+MSETNX x 1 y 2
+MGET x y
+MSETNX x 1 y
+MSET a 1 a 2
+GET a
+# APPEND STRLEN
+APPEND ap hello
+APPEND ap " world"
+GET ap
+STRLEN ap
+APPEND ap ""
+STRLEN missing
+SET n 123
+APPEND n 4
+INCR n
+# INCR DECR INCRBY DECRBY
+INCR cnt
+INCR cnt
+DECR cnt
+INCRBY cnt 10
+DECRBY cnt 3
+INCRBY cnt -20
+DECRBY cnt -5
+GET cnt
+INCRBY cnt abc
+INCRBY cnt 1.5
+INCRBY cnt ""
+INCRBY cnt 99999999999999999999
+SET cnt 9223372036854775807
+INCR cnt
+INCRBY cnt 1
+SET cnt -9223372036854775808
+DECR cnt
+DECRBY cnt 1
+SET cnt 0
+DECRBY cnt -9223372036854775808
+INCRBY cnt -9223372036854775808
+GET cnt
+SET s abc
+INCR s
+SET s " 1"
+INCR s
+SET s "1 "
+INCR s
+SET s 01
+INCR s
+SET s -0
+INCR s
+SET s +1
+INCR s
+SET s 1.0
+INCR s
+SET s ""
+INCR s
+SET s -9
+INCR s
+GET s
+# INCRBYFLOAT and its formatting
+INCRBYFLOAT f 10.5
+INCRBYFLOAT f 0.1
+INCRBYFLOAT f -5
+INCRBYFLOAT f 5.0e3
+INCRBYFLOAT f 2.0e2
+GET f
+SET f 0.1
+INCRBYFLOAT f 0.2
+SET f 1
+INCRBYFLOAT f 1
+INCRBYFLOAT f 0.00001
+INCRBYFLOAT f 1e-10
+INCRBYFLOAT f -1.0000100001
+SET f 3.0e3
+INCRBYFLOAT f 0
+SET f 1.23456789012345678
+INCRBYFLOAT f 0
+SET f 123456789012345678901234567890
+INCRBYFLOAT f 1
+SET f 1e308
+INCRBYFLOAT f 1e308
+GET f
+INCRBYFLOAT f abc
+INCRBYFLOAT f ""
+INCRBYFLOAT f " 1"
+INCRBYFLOAT f inf
+INCRBYFLOAT f -inf
+INCRBYFLOAT f nan
+INCRBYFLOAT f 0x10
+INCRBYFLOAT f 1e
+SET f abc
+INCRBYFLOAT f 1
+SET f " 1.5"
+INCRBYFLOAT f 1
+SET f -0
+INCRBYFLOAT f 0
+SET f 5
+INCRBYFLOAT f -5
+SET f 0.0000001
+INCRBYFLOAT f 0
+SET f 100
+INCRBYFLOAT f 1e17
+INCRBYFLOAT f 1e25
+INCRBYFLOAT fnew -0.5
+# SETRANGE
+SETRANGE sr 0 ""
+EXISTS sr
+SETRANGE sr 5 ""
+EXISTS sr
+SETRANGE sr 5 x
+GET sr
+STRLEN sr
+SETRANGE sr 0 ab
+GET sr
+SETRANGE sr 4 hello
+GET sr
+SETRANGE sr -1 x
+SETRANGE sr abc x
+SETRANGE sr 536870911 ""
+SETRANGE sr 536870912 x
+SETRANGE sr 536870911 xy
+SETRANGE sr 9223372036854775807 x
+GET sr
+# GETRANGE and SUBSTR
+SET gr "Hello World"
+GETRANGE gr 0 4
+GETRANGE gr -5 -1
+GETRANGE gr -1 -5
+GETRANGE gr 5 2
+GETRANGE gr 0 -1
+GETRANGE gr -100 100
+GETRANGE gr 100 200
+GETRANGE gr 0 0
+GETRANGE gr -1 -1
+GETRANGE gr 0 9223372036854775807
+GETRANGE gr -9223372036854775808 2
+GETRANGE gr 3 -100
+GETRANGE gr a b
+GETRANGE gr 0
+GETRANGE missing 0 -1
+GETRANGE missing 0 0
+SET empty ""
+GETRANGE empty 0 -1
+GETRANGE empty 0 0
+SUBSTR gr 0 4
+SUBSTR gr -3 -1
+SUBSTR missing 0 1
+`
+
+const diffLCS = `
+MSET a ohmytext b mynewtext
+LCS a b
+LCS a b LEN
+LCS a b IDX
+LCS a b IDX MINMATCHLEN 4
+LCS a b IDX WITHMATCHLEN
+LCS a b IDX MINMATCHLEN 4 WITHMATCHLEN
+LCS a b LEN IDX
+LCS a missing
+LCS missing missing2 LEN
+LCS a b FOO
+LCS a b IDX MINMATCHLEN abc
+LCS a b IDX MINMATCHLEN -1
+LCS a
+`
+
+const diffLists = `
+# push, length, index, range
+RPUSH l a b c
+LPUSH l z y
+LRANGE l 0 -1
+LLEN l
+LLEN missing
+LINDEX l 0
+LINDEX l -1
+LINDEX l 4
+LINDEX l 5
+LINDEX l -6
+LINDEX l abc
+LINDEX missing 0
+LRANGE l 1 2
+LRANGE l -3 -1
+LRANGE l -100 100
+LRANGE l 3 1
+LRANGE l 5 10
+LRANGE l 0 9223372036854775807
+LRANGE l -9223372036854775808 0
+LRANGE l a b
+LRANGE missing 0 -1
+RPUSH l ""
+LPUSH l "" "x y"
+LRANGE l 0 -1
+LPUSHX missing a
+RPUSHX missing a
+EXISTS missing
+LPUSHX l px
+RPUSHX l rx1 rx2
+LRANGE l 0 -1
+RPUSH l
+# pops
+LPOP l
+RPOP l
+LPOP l 2
+RPOP l 2
+LPOP l 0
+LPOP l -1
+LPOP l abc
+LRANGE l 0 -1
+LPOP l 100
+EXISTS l
+LPOP l
+LPOP l 2
+RPOP missing 2
+RPOP missing 0
+LPOP missing
+# LSET
+RPUSH s a b c
+LSET s 0 A
+LSET s -1 C
+LSET s 3 x
+LSET s -4 x
+LSET s abc x
+LSET missing 0 x
+LRANGE s 0 -1
+# LINSERT
+LINSERT s BEFORE b B0
+LINSERT s after b B1
+LINSERT s BEFORE nosuch x
+LINSERT missing BEFORE a x
+LINSERT s MIDDLE b x
+LINSERT s BEFORE "" x
+LRANGE s 0 -1
+# LREM
+RPUSH r a b a c a b a
+LREM r 2 a
+LRANGE r 0 -1
+LREM r -1 a
+LRANGE r 0 -1
+LREM r 0 b
+LRANGE r 0 -1
+LREM r 0 nosuch
+LREM r abc a
+LREM missing 0 a
+LREM r 0 a
+LREM r 0 c
+EXISTS r
+# LTRIM
+RPUSH t 0 1 2 3 4 5 6 7 8 9
+LTRIM t 1 -2
+LRANGE t 0 -1
+LTRIM t -3 100
+LRANGE t 0 -1
+LTRIM t abc 1
+LTRIM missing 0 1
+LTRIM t 2 1
+EXISTS t
+RPUSH t a b
+LTRIM t 0 -100
+EXISTS t
+# LPOS
+RPUSH p a b c 1 2 3 c c
+LPOS p c
+LPOS p c RANK 2
+LPOS p c RANK -1
+LPOS p c RANK -3
+LPOS p c RANK 4
+LPOS p c COUNT 0
+LPOS p c COUNT 2
+LPOS p c COUNT 2 RANK -1
+LPOS p c COUNT 0 MAXLEN 3
+LPOS p c MAXLEN 2
+LPOS p nosuch
+LPOS p nosuch COUNT 5
+LPOS missing a
+LPOS missing a COUNT 1
+LPOS p c RANK 0
+LPOS p c RANK -9223372036854775808
+LPOS p c COUNT -1
+LPOS p c MAXLEN -1
+LPOS p c RANK abc
+LPOS p c FOO 1
+LPOS p c RANK
+# LMOVE RPOPLPUSH
+RPUSH src a b c
+LMOVE src dst LEFT RIGHT
+LMOVE src dst RIGHT LEFT
+LRANGE src 0 -1
+LRANGE dst 0 -1
+LMOVE src src LEFT RIGHT
+LMOVE src src RIGHT LEFT
+LRANGE src 0 -1
+LMOVE missing dst LEFT LEFT
+LMOVE src dst UP LEFT
+LMOVE src dst left right
+RPOPLPUSH dst src
+RPOPLPUSH missing src
+RPOPLPUSH src src
+LRANGE src 0 -1
+LRANGE dst 0 -1
+# LMPOP
+RPUSH m1 a b c
+LMPOP 2 m0 m1 LEFT
+LMPOP 2 m0 m1 RIGHT COUNT 5
+LMPOP 2 m0 m1 LEFT
+LMPOP 0 m1 LEFT
+LMPOP -1 m1 LEFT
+LMPOP 2 m1 LEFT
+LMPOP 1 m1 MIDDLE
+LMPOP 1 m1 LEFT COUNT 0
+LMPOP 1 m1 LEFT COUNT
+LMPOP 1 m1 LEFT COUNT 1 COUNT 2
+# Blocking pops that do not block: a list has elements, or the timeout
+# is short
+RPUSH b1 x y z
+BLPOP b0 b1 0.01
+BRPOP b0 b1 1
+BLPOP b0 0.01
+BRPOP b0 0.01
+BLPOP b1 -1
+BLPOP b1 abc
+BLPOP b1 0x10
+BLMOVE b1 b2 LEFT RIGHT 0.01
+BLMOVE b0 b2 LEFT RIGHT 0.01
+BRPOPLPUSH b2 b1 0.01
+BRPOPLPUSH b0 b1 0.01
+BLMPOP 0.01 2 b0 b1 RIGHT COUNT 2
+BLMPOP 0.01 1 b0 LEFT
+BLMPOP -1 1 b0 LEFT
+LRANGE b1 0 -1
+LRANGE b2 0 -1
+`
+
+const diffKeys = `
+MSET a 1 b 2 c 3
+RPUSH l x y
+EXISTS a b missing a
+EXISTS missing
+DEL a missing
+DEL a
+UNLINK b missing
+TOUCH l c missing
+DEL ""
+EXISTS ""
+TYPE l
+TYPE c
+TYPE missing
+DBSIZE
+# EXPIRE and its options
+SET e v
+TTL e
+PTTL e
+TTL missing
+PTTL missing
+EXPIRETIME e
+EXPIRETIME missing
+EXPIRE e 100 XX
+EXPIRE e 100 GT
+EXPIRE e 100 LT
+TTL e
+PERSIST e
+EXPIRE e 100 NX
+EXPIRE e 200 NX
+EXPIRE e 200 XX
+TTL e
+EXPIRE e 50 GT
+EXPIRE e 300 GT
+TTL e
+EXPIRE e 500 LT
+EXPIRE e 60 LT
+TTL e
+EXPIRE e 60 lt
+EXPIRE e 100 NX XX
+EXPIRE e 100 GT LT
+EXPIRE e 100 NX GT
+EXPIRE e 100 XX GT
+TTL e
+EXPIRE e 100 FOO
+EXPIRE e abc
+EXPIRE e 1.5
+EXPIRE e 9223372036854775807
+EXPIRE e -9223372036854775808
+EXPIRE e 9223372036854776
+EXPIRE missing 100
+PEXPIRE e 100000
+%1500 PTTL e
+PEXPIRE e 9223372036854775807
+PEXPIRE e 50000 GT
+PEXPIRE e 200000 GT
+TTL e
+EXPIREAT e {now+1000}
+TTL e
+EXPIRETIME e
+EXPIREAT e {now+10} GT
+EXPIREAT e abc
+PEXPIREAT e {nowms+2000000}
+TTL e
+PEXPIRETIME e
+PEXPIREAT e 9223372036854775807
+PERSIST e
+PERSIST e
+PERSIST missing
+TTL e
+EXPIRE e 0
+EXISTS e
+SET e v
+EXPIRE e -1
+EXISTS e
+SET e v
+PEXPIRE e -1000
+EXISTS e
+SET e v
+EXPIREAT e {now-100}
+EXISTS e
+SET e v
+PEXPIREAT e 1
+GET e
+SET e v EX 100
+EXPIRE e 0 GT
+EXISTS e
+SET e v EX 100
+EXPIRE e -5 LT
+EXISTS e
+# RENAME and RENAMENX
+SET r1 v EX 100
+RENAME r1 r2
+TTL r2
+EXISTS r1
+RENAME r2 r2
+RENAME missing x
+RENAME missing missing
+RENAMENX r2 c
+RENAMENX r2 r3
+RENAMENX r3 r3
+RENAMENX missing x
+RENAME r3 l
+TYPE l
+GET l
+# COPY
+RPUSH cl a b
+COPY cl cl2
+COPY cl cl2
+COPY cl cl2 REPLACE
+RPUSH cl2 c
+LRANGE cl 0 -1
+LRANGE cl2 0 -1
+COPY cl cl
+COPY missing x
+COPY cl x DB 1
+COPY cl x DB 16
+COPY cl x DB -1
+COPY cl x DB abc
+COPY cl x FOO
+COPY cl x REPLACE REPLACE
+SET ct v EX 100
+COPY ct ct2
+TTL ct2
+SELECT 1
+LRANGE x 0 -1
+DBSIZE
+SELECT 0
+COPY cl x DB 1
+COPY cl x DB 1 REPLACE
+COPY cl cl DB 1 REPLACE
+# MOVE
+SET mv v EX 100
+MOVE mv 1
+MOVE mv 1
+EXISTS mv
+SET mv other
+MOVE mv 1
+GET mv
+MOVE mv 0
+MOVE mv 16
+MOVE mv -1
+MOVE mv abc
+MOVE missing 1
+SELECT 1
+GET mv
+TTL mv
+MOVE mv 0
+SELECT 0
+GET mv
+# KEYS and RANDOMKEY (KEYS order is undefined)
+FLUSHALL
+MSET hello 1 hallo 2 hxllo 3 hllo 4 heeeello 5 "a*b" 6 "h[e]llo" 7
+~ KEYS *
+~ KEYS h?llo
+~ KEYS h*llo
+~ KEYS h[ae]llo
+~ KEYS h[^e]llo
+~ KEYS h[a-b]llo
+~ KEYS a\*b
+~ KEYS h\[e\]llo
+~ KEYS nomatch*
+~ KEYS ""
+DBSIZE
+SELECT 2
+RANDOMKEY
+SET only v
+RANDOMKEY
+DBSIZE
+SELECT 0
+! RANDOMKEY
+# SWAPDB
+SWAPDB 0 2
+DBSIZE
+GET only
+SWAPDB 0 2
+SWAPDB 0 0
+SWAPDB 0 16
+SWAPDB -1 0
+SWAPDB a 0
+SWAPDB 0 a
+FLUSHDB
+DBSIZE
+FLUSHDB ASYNC
+FLUSHDB SYNC
+FLUSHDB FOO
+FLUSHALL FOO
+`
+
+const diffScan = `
+MSET k1 1 k2 2 k3 3 k4 4 k5 5 k6 6 k7 7 k8 8 k9 9 k10 10 k11 11 k12 12 x1 1 x2 2
+RPUSH l1 a
+RPUSH l2 b
+SET "" empty
+SCANALL
+SCANALL COUNT 1
+SCANALL COUNT 3
+SCANALL COUNT 1000
+SCANALL MATCH k1*
+SCANALL MATCH k? COUNT 2
+SCANALL MATCH *2
+SCANALL MATCH nomatch
+SCANALL MATCH ""
+SCANALL TYPE list
+SCANALL TYPE string MATCH x*
+SCANALL type LIST
+SCANALL TYPE hash
+SCANALL TYPE nosuchtype
+SCANALL MATCH l* TYPE list COUNT 1
+SCAN 0 COUNT 0
+SCAN 0 COUNT -1
+SCAN 0 COUNT abc
+SCAN 0 MATCH
+SCAN 0 TYPE
+SCAN 0 FOO bar
+SCAN abc
+SCAN 1.5
+SELECT 3
+SCANALL
+SCAN 0
+SET only v
+SCAN 0
+SCAN 0 MATCH nomatch
+SELECT 0
+FLUSHALL
+SCAN 0
+`
+
+const diffTx = `
+# EXEC runs the queued commands in order
+MULTI
+SET a 1
+INCR a
+GET a
+EXEC
+GET a
+MULTI
+EXEC
+# errors at queue time abort EXEC
+MULTI
+SET a
+EXEC
+MULTI
+NOSUCHCMD x
+GET a
+EXEC
+MULTI
+SET a 2
+GET a b
+EXEC
+GET a
+# errors at run time fail only their command
+MULTI
+SET s notanumber
+INCR s
+SET s2 v
+LPUSH s x
+EXEC
+GET s2
+# control commands out of place
+EXEC
+DISCARD
+MULTI
+MULTI
+SET a 3
+EXEC
+GET a
+MULTI
+WATCH a
+EXEC
+MULTI
+SET a 4
+DISCARD
+GET a
+MULTI
+DISCARD
+# WATCH: a write by another client aborts EXEC
+WATCH a
+@1 SET a 5
+MULTI
+GET a
+EXEC
+WATCH a
+MULTI
+GET a
+EXEC
+# a read does not, a write by the same client does
+WATCH a
+@1 GET a
+MULTI
+PING
+EXEC
+WATCH a
+SET a 6
+MULTI
+PING
+EXEC
+# UNWATCH, and EXEC and DISCARD unwatch
+WATCH a
+UNWATCH
+@1 SET a 7
+MULTI
+PING
+EXEC
+WATCH a
+MULTI
+DISCARD
+@1 SET a 8
+MULTI
+PING
+EXEC
+# WATCH on a missing key, then created
+WATCH newkey
+@1 SET newkey 1
+MULTI
+PING
+EXEC
+# deleting a missing key does not touch it
+WATCH nokey
+@1 DEL nokey
+MULTI
+PING
+EXEC
+# EXPIRE, RENAME, list pushes and FLUSHALL touch keys
+WATCH a
+@1 EXPIRE a 100
+MULTI
+PING
+EXEC
+SET b 1
+WATCH b
+@1 RENAME b b2
+MULTI
+PING
+EXEC
+WATCH lst
+@1 RPUSH lst x
+MULTI
+PING
+EXEC
+WATCH lst
+@1 LPOP lst
+MULTI
+PING
+EXEC
+WATCH a
+@1 FLUSHALL
+MULTI
+PING
+EXEC
+# a key of the same name in another database is another key
+SET a 1
+WATCH a
+@1 SELECT 1
+@1 SET a 1
+MULTI
+GET a
+EXEC
+WATCH a b c
+@1 SELECT 0
+@1 SET c 1
+MULTI
+PING
+EXEC
+# WATCH arity and MULTI in RESP3 shapes
+WATCH
+MULTI
+GET nokey
+LPOP nokey
+LPOP nokey 2
+INCRBYFLOAT f 1.5
+EXEC
+# SELECT inside MULTI changes the database for what follows
+MULTI
+SELECT 1
+SET indb1 x
+EXEC
+GET indb1
+SELECT 0
+GET indb1
+# blocking pops never block inside EXEC
+MULTI
+BLPOP emptylist 0
+BRPOP emptylist 0
+BLMOVE emptylist other LEFT LEFT 0
+RPUSH emptylist v
+BLPOP emptylist 0
+EXEC
+`
+
+const diffErrors = `
+# unknown commands
+NOSUCH
+nosuch a b
+NOSUCH "a\r\nb" c
+NOSUCH "a\x00b" c
+"NO\x00SUCH" x
+"NO\rSUCH" x
+"" x
+" "
+NOSUCH aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa b
+NOSUCH aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb cccccccccccccccccccccccccccccccccccccccccccccccccc dddddddddd
+get
+GET
+gEt a b
+# arity
+SET k
+SET
+GETRANGE k 0
+SETRANGE k 0
+MGET
+MSET
+MSET a
+APPEND a
+INCRBY a
+INCRBYFLOAT a
+GETEX
+GETDEL
+SETEX a 10
+LPUSH l
+RPUSH
+LRANGE l 0
+LINDEX l
+LSET l 0
+LINSERT l BEFORE a
+LREM l 0
+LTRIM l 0
+LPOS l
+LMOVE a b LEFT
+BLPOP l
+BRPOP
+BLMOVE a b LEFT RIGHT
+LMPOP 1
+EXPIRE a
+PEXPIRE a
+EXPIREAT a
+TTL
+TYPE
+RENAME a
+COPY a
+MOVE a
+EXISTS
+DEL
+KEYS
+SCAN
+SELECT
+DBSIZE x
+ECHO
+ECHO a b
+PING a b
+MULTI x
+EXEC x
+# wrong types: a list where a string is expected and the reverse
+RPUSH l a
+SET s v
+GET l
+SET l v GET
+GETSET l v
+GETDEL l
+GETEX l
+GETRANGE l 0 1
+SETRANGE l 0 x
+APPEND l x
+STRLEN l
+INCR l
+DECRBY l 1
+INCRBYFLOAT l 1
+MGET s l missing
+SETNX l x
+LPUSH s a
+RPUSHX s a
+LRANGE s 0 -1
+LLEN s
+LINDEX s 0
+LPOP s
+RPOP s 2
+LSET s 0 a
+LINSERT s BEFORE a b
+LREM s 0 a
+LTRIM s 0 1
+LPOS s a
+LMOVE s l LEFT LEFT
+LMOVE l s LEFT LEFT
+LRANGE l 0 -1
+RPOPLPUSH l s
+BLPOP s 0.01
+BLPOP missing s 0.01
+BLMOVE s l LEFT LEFT 0.01
+LMPOP 2 missing s LEFT
+TYPE s
+TYPE l
+# syntax and value errors
+SET s v XX NX
+GETEX s FOO
+LPOS l a RANK 0
+SELECT 16
+SELECT abc
+SELECT -1
+EXPIRE s 10 FOO
+`
+
+const diffServer = `
+PING
+PING hello
+PING ""
+ECHO ""
+ECHO "a\r\nb"
+SELECT 15
+SET k v
+DBSIZE
+SELECT 0
+DBSIZE
+SELECT 16
+SELECT -1
+SELECT 1.5
+SELECT ""
+SET a 1
+DBSIZE
+FLUSHDB
+DBSIZE
+SELECT 15
+DBSIZE
+FLUSHALL
+DBSIZE
+SWAPDB 0 15
+`
+
+const diffPubSub = `
+@1 [2] SUBSCRIBE c1 c2
+PUBLISH c1 hello
+@1 <
+PUBLISH nobody x
+@1 PSUBSCRIBE c*
+PUBLISH c2 both
+@1 [2] <
+~ PUBSUB CHANNELS
+~ PUBSUB CHANNELS c1*
+PUBSUB NUMSUB c1 c2 nobody
+PUBSUB NUMPAT
+@1 PING
+@1 PING hi
+@1 UNSUBSCRIBE c1
+PUBLISH c1 only-pattern
+@1 <
+@1 PUNSUBSCRIBE c*
+@1 UNSUBSCRIBE c2
+PUBSUB NUMPAT
+PUBLISH c2 nobody
+@1 PING
+PUBLISH "" x
+PUBSUB NUMSUB
+SUBSCRIBE
+PUBLISH c1
+`
