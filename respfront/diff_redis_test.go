@@ -30,6 +30,7 @@ package respfront_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"sort"
@@ -82,13 +83,116 @@ func TestDiffRedisErrors(t *testing.T)  { runDiffFamily(t, "errors") }
 func TestDiffRedisServer(t *testing.T)  { runDiffFamily(t, "server") }
 func TestDiffRedisPubSub(t *testing.T)  { runDiffFamily(t, "pubsub") }
 
+// TestDiffRedisRandom sends the same random commands (diff_gen_test.go) to
+// redis-server and Switchyard and stops at the first reply that differs.
+// SWITCHYARD_DIFF_SEED sets the seed (default: the time) and
+// SWITCHYARD_DIFF_N the number of draws (default 20000).
+func TestDiffRedisRandom(t *testing.T) {
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("SWITCHYARD_DIFF_SEED"); s != "" {
+		v, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatalf("SWITCHYARD_DIFF_SEED=%q: %v", s, err)
+		}
+		seed = v
+	}
+	n := 20000
+	if s := os.Getenv("SWITCHYARD_DIFF_N"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil {
+			t.Fatalf("SWITCHYARD_DIFF_N=%q: %v", s, err)
+		}
+		n = v
+	}
+	t.Logf("seed %d, %d commands (rerun with SWITCHYARD_DIFF_SEED=%d)", seed, n, seed)
+
+	var table []genCmd
+	total := 0
+	enabled := map[string]bool{}
+	for _, c := range genCmds {
+		if _, gap := knownGap(c.family); !gap {
+			table = append(table, c)
+			total += c.weight
+			enabled[c.family] = true
+		}
+	}
+	if len(table) == 0 {
+		t.Skipf("every generator family (strings, lists, keys) is in diffKnownGaps")
+	}
+	t.Logf("families drawn: %s", sortedKeys(enabled))
+
+	ref, fresh := diffTargets(t)
+	flushAll(t, ref)
+	c := &diffClient{ref: testutil.DialRaw(t, ref), sut: testutil.DialRaw(t, fresh(t))}
+	g := &gen{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), base: time.Now().Unix() - 10, lists: enabled["lists"]}
+	var history []string // the last commands, for the failure message
+	for i := 0; i < n; {
+		for _, st := range g.next(table, total) {
+			i++
+			cmd := fmt.Sprintf("%q", st.args)
+			history = append(history, fmt.Sprintf("#%d %s", i, cmd))
+			if len(history) > 12 {
+				history = history[1:]
+			}
+			req := testutil.Encode(st.args...)
+			c.ref.Send(req)
+			c.sut.Send(req)
+			want, err := c.ref.ReadTimeout(5 * time.Second)
+			if err != nil {
+				t.Fatalf("seed %d, command #%d %s: redis-server gave no reply: %v", seed, i, cmd, err)
+			}
+			got, err := c.sut.ReadTimeout(5 * time.Second)
+			if err != nil {
+				got = fmt.Sprintf("<no reply: %v>", err)
+			}
+			same := replyEqual(want, got, st.unordered, st.tol)
+			if st.skip {
+				same = err == nil && (want[0] == '-') == (got[0] == '-')
+			}
+			if !same {
+				t.Fatalf("seed %d, command #%d %s: replies differ\n  redis:      %q\n  switchyard: %q\nlast commands:\n  %s\nkeys of the current database:\n  redis:      %s\n  switchyard: %s\n(rerun: SWITCHYARD_DIFF_SEED=%d go test -run TestDiffRedisRandom ./respfront/)",
+					seed, i, cmd, want, got, strings.Join(history, "\n  "), keysWithTTL(c.ref), keysWithTTL(c.sut), seed)
+			}
+		}
+	}
+}
+
+// keysWithTTL lists the keys of the current database with their PTTL, to
+// help read a failure (any error is shown as is).
+func keysWithTTL(r *testutil.Raw) string {
+	r.Do("DISCARD") // in case the mismatch was inside MULTI
+	n, perr := parseReply(r.Do("KEYS", "*"))
+	if perr != nil || len(n.elems) == 0 {
+		return n.raw
+	}
+	var out []string
+	for _, k := range n.elems {
+		out = append(out, fmt.Sprintf("%q:%s", k.str, strings.TrimSpace(r.Do("PTTL", k.str))))
+	}
+	sort.Strings(out)
+	return strings.Join(out, " ")
+}
+
+// selfMode reports SWITCHYARD_DIFF_SELF=1: redis-server against itself.
+func selfMode() bool { return os.Getenv("SWITCHYARD_DIFF_SELF") == "1" }
+
+// knownGap returns the note of a family in diffKnownGaps; in self mode no
+// family is a gap.
+func knownGap(family string) (string, bool) {
+	if selfMode() {
+		return "", false
+	}
+	note, ok := diffKnownGaps[family]
+	return note, ok
+}
+
 // diffTargets starts the reference (redis-server) and returns its address
 // and a function giving a fresh server under test: a new Switchyard, or a
 // flushed second redis-server in self mode.
 func diffTargets(t *testing.T) (ref string, fresh func(t *testing.T) string) {
 	t.Helper()
 	ref = testutil.StartRedis(t)
-	if os.Getenv("SWITCHYARD_DIFF_SELF") == "1" {
+	if selfMode() {
 		other := testutil.StartRedis(t)
 		return ref, func(t *testing.T) string {
 			flushAll(t, other)
@@ -114,7 +218,8 @@ func runDiffFamily(t *testing.T, family string) {
 		t.Run(fmt.Sprintf("resp%d", proto), func(t *testing.T) {
 			flushAll(t, ref)
 			d := newDiffer(t, ref, fresh(t), proto)
-			d.strict = diffKnownGaps[family] == ""
+			_, gap := knownGap(family)
+			d.strict = !gap
 			d.run(diffFamilies[family])
 			mism = append(mism, d.mism...)
 		})
@@ -126,7 +231,7 @@ func runDiffFamily(t *testing.T, family string) {
 // differ, or fails it if nothing differs any more.
 func reportGap(t *testing.T, family string, mism []diffMismatch) {
 	t.Helper()
-	gap, ok := diffKnownGaps[family]
+	gap, ok := knownGap(family)
 	if !ok {
 		return
 	}
