@@ -93,14 +93,19 @@ func (e *Engine) serveReadyLocked() {
 	for len(e.ready) > 0 {
 		rk := e.ready[0]
 		e.ready = e.ready[1:]
-		for {
+		// Serve waiters in the order they blocked. One that cannot be
+		// served (Serve false: for example a sorted-set pop waiting on a
+		// key that now holds a list) is skipped, not allowed to stop the
+		// ones behind it; serving stops when a full pass serves nobody.
+		for i := 0; ; {
 			list := rk.db.waiters[rk.key]
-			if len(list) == 0 {
+			if i >= len(list) {
 				break
 			}
-			w := list[0]
+			w := list[i]
 			if !w.Serve(tx, rk.key) {
-				break
+				i++
+				continue
 			}
 			w.served = true
 			w.active = false

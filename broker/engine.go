@@ -99,6 +99,26 @@ func (e *Engine) Exec(fn func(tx *Tx)) {
 	e.mu.Unlock()
 }
 
+// ExecMany is Exec for a batch: it calls fn repeatedly under one lock
+// acquisition while fn returns true, and after every call serves the
+// blocked waiters that call made ready, exactly as separate Exec calls
+// would (Redis serves blocked clients after each command). A connection
+// uses it to run the commands of one pipeline read.
+func (e *Engine) ExecMany(fn func(tx *Tx) bool) {
+	e.mu.Lock()
+	for {
+		e.tx.nowMs = 0
+		more := fn(&e.tx)
+		if len(e.ready) > 0 {
+			e.serveReadyLocked()
+		}
+		if !more {
+			break
+		}
+	}
+	e.mu.Unlock()
+}
+
 // Tx is the handle to the engine inside Exec. It is valid only during the
 // Exec call that passed it.
 type Tx struct {

@@ -26,6 +26,12 @@ var (
 	ErrStringTooLong = errors.New("string exceeds maximum allowed size (proto-max-bulk-len)")
 	// ErrSameObject: MOVE to the same database.
 	ErrSameObject = errors.New("source and destination objects are the same")
+	// ErrInvalidExpire: an expire time that is not positive or overflows
+	// (SET, SETEX, PSETEX, GETEX, EXPIRE...). Fronts write it as Redis does,
+	// naming the command: "invalid expire time in 'set' command".
+	ErrInvalidExpire = errors.New("invalid expire time")
+	// ErrOffsetOutOfRange: SETRANGE with a negative offset.
+	ErrOffsetOutOfRange = errors.New("offset is out of range")
 	// ErrDBIndex: a database index outside 0..15.
 	ErrDBIndex = errors.New("DB index is out of range")
 )

@@ -36,6 +36,9 @@ type Object struct {
 	Kind     Kind
 	Str      []byte
 	List     *List
+	Hash     *Hash
+	Set      *Set
+	ZSet     *ZSet
 	expireAt int64
 }
 

@@ -144,7 +144,7 @@ func cmdHello(x *Ctx) {
 	if name != nil {
 		c.name = *name
 	}
-	c.w.Proto = proto
+	c.setProto(proto)
 	x.W.Map(7)
 	x.W.BulkString("server")
 	x.W.BulkString("redis")

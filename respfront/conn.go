@@ -6,6 +6,7 @@ import (
 	"net"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tidwall/redcon"
@@ -50,6 +51,7 @@ type Conn struct {
 	out      []byte     // shared outbound buffer, written by the writer
 	spare    []byte
 	dead     bool
+	proto    atomic.Int32 // c.w.Proto for pushers; written by setProto
 	writeMu  sync.Mutex // held while writing to the socket
 	wake     chan struct{}
 	closed   chan struct{}
@@ -67,10 +69,17 @@ func newConn(s *Server, nc net.Conn) *Conn {
 		closed:    make(chan struct{}),
 	}
 	c.lastAt = c.createdAt
+	c.proto.Store(2)
 	c.lr = &limitReader{nc: nc, limit: s.opts.QueryBufferLimit}
 	c.lr.fr = framer{maxBulk: s.opts.ProtoMaxBulkLen, unauth: func() bool { return !c.authed }}
 	c.rd = redcon.NewReader(c.lr)
 	return c
+}
+
+// setProto switches the connection's protocol version (HELLO, RESET).
+func (c *Conn) setProto(p int) {
+	c.w.Proto = p
+	c.proto.Store(int32(p))
 }
 
 // ID returns the client id (CLIENT ID).
@@ -94,11 +103,9 @@ func (c *Conn) serve() {
 			c.protocolError(err)
 			return
 		}
-		for i := range cmds {
-			if !c.dispatch(cmds[i].Args) {
-				c.flush()
-				return
-			}
+		if !c.dispatch(cmds) {
+			c.flush()
+			return
 		}
 		if !c.flush() {
 			return
@@ -189,7 +196,7 @@ func (c *Conn) push(enc func(w *resp.Writer)) bool {
 		c.outMu.Unlock()
 		return false
 	}
-	w := resp.Writer{Buf: c.out, Proto: c.w.Proto}
+	w := resp.Writer{Buf: c.out, Proto: int(c.proto.Load())}
 	enc(&w)
 	c.out = w.Buf
 	over := len(c.out) > c.srv.opts.PubSubOutputLimit
@@ -273,7 +280,8 @@ func (l *limitReader) Read(p []byte) (int, error) {
 		}
 		var raw []byte
 		if len(l.pending) > 0 {
-			raw, l.pending = l.pending, nil
+			k := min(len(l.pending), 16<<10)
+			raw, l.pending = l.pending[:k], l.pending[k:]
 		} else {
 			if l.n > l.limit {
 				return 0, errQueryBufferLimit

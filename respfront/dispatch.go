@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tidwall/redcon"
+
 	"github.com/switchyard/switchyard/broker"
 	"github.com/switchyard/switchyard/internal/resp"
 )
@@ -37,7 +39,13 @@ type blockReq struct {
 // forever). When w is served, reply writes the answer from w.Result; on
 // timeout, expired writes it. Inside EXEC the handler must not call Block.
 func (x *Ctx) Block(w *broker.Waiter, timeout time.Duration, reply func(w *resp.Writer, result any), expired func(w *resp.Writer)) {
-	x.Tx.Block(x.DB, w)
+	x.BlockOn(x.DB, w, timeout, reply, expired)
+}
+
+// BlockOn is Block on the keys of database db (the broker namespace for
+// QUEUE.CONSUME).
+func (x *Ctx) BlockOn(db *broker.DB, w *broker.Waiter, timeout time.Duration, reply func(w *resp.Writer, result any), expired func(w *resp.Writer)) {
+	x.Tx.Block(db, w)
 	x.block = &blockReq{w: w, timeout: timeout, reply: reply, expired: expired}
 }
 
@@ -51,61 +59,125 @@ func (x *Ctx) SyntaxErr() { x.W.Error("ERR syntax error") }
 // Arg returns argument i as a string.
 func (x *Ctx) Arg(i int) string { return string(x.Args[i]) }
 
-// dispatch runs one command and reports whether the connection stays open.
-func (c *Conn) dispatch(args [][]byte) bool {
+// prepare runs the dispatcher's checks for one command: lookup, arity,
+// auth, RESP2 subscribed mode and MULTI queueing. It returns the command to
+// execute, or nil when it already answered (an error or +QUEUED).
+func (c *Conn) prepare(args [][]byte) *Command {
 	if len(args) == 0 {
-		return true
+		return nil
 	}
 	c.srv.stats.commands.Add(1)
 	cmd := c.srv.table.lookup(args[0])
 	if cmd == nil {
 		c.tx.flagError()
 		c.w.Error(unknownCommand(args))
-		return true
+		return nil
 	}
 	if !arityOK(cmd.Arity, len(args)) {
 		c.tx.flagError()
 		c.w.Error(fmt.Sprintf("ERR wrong number of arguments for '%s' command", cmd.Name))
-		return true
+		return nil
 	}
 	if !c.authed && cmd.Name != "auth" && cmd.Name != "hello" && cmd.Name != "quit" {
 		c.tx.flagError()
 		c.w.Error("NOAUTH Authentication required.")
-		return true
+		return nil
 	}
 	if c.w.Proto == 2 && c.ps.count() > 0 && cmd.Flags&Subscribed == 0 {
 		c.w.Error(fmt.Sprintf("ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", cmd.Name))
-		return true
+		return nil
 	}
-	c.lastCmd, c.lastAt = cmd.Name, time.Now()
+	c.lastCmd = cmd.Name
 	if c.tx.active && !txControl(cmd.Name) {
 		if cmd.Flags&NoMulti != 0 {
 			c.tx.flagError()
-			c.w.Error(fmt.Sprintf("ERR Command not allowed inside a transaction"))
-			return true
+			c.w.Error("ERR Command not allowed inside a transaction")
+			return nil
 		}
 		c.tx.queue(cmd, args)
 		c.w.Simple("QUEUED")
-		return true
+		return nil
 	}
-	ctx := Ctx{Conn: c, Cmd: cmd, Args: args, W: &c.w}
-	if cmd.Flags&NoLock != 0 {
-		cmd.Handler(&ctx)
-	} else {
-		c.srv.eng.Exec(func(tx *broker.Tx) {
-			ctx.Tx, ctx.DB = tx, tx.DB(c.db)
-			cmd.Handler(&ctx)
+	return cmd
+}
+
+// dispatch runs the commands of one read and reports whether the
+// connection stays open. Runs of commands that need the engine lock share
+// one lock acquisition (Engine.ExecMany), as Redis runs a whole read
+// buffer in one event-loop turn; blocked waiters are still served after
+// each command.
+func (c *Conn) dispatch(cmds []redcon.Command) bool {
+	c.lastAt = time.Now()
+	for i := 0; i < len(cmds); {
+		if peek := c.srv.table.lookup(firstArg(cmds[i].Args)); peek != nil && peek.Flags&NoLock != 0 {
+			// Commands that run without the engine lock.
+			cmd := c.prepare(cmds[i].Args)
+			i++
+			if cmd != nil {
+				if cmd.Flags&PubSub != 0 {
+					// Replies before a pub/sub command go out before its
+					// confirmations, which it pushes under the hub lock.
+					c.moveReplies()
+				}
+				ctx := Ctx{Conn: c, Cmd: cmd, Args: cmds[i-1].Args, W: &c.w}
+				cmd.Handler(&ctx)
+			}
+			if c.isClosed() {
+				return false
+			}
+			continue
+		}
+		var blocked *blockReq
+		c.srv.eng.ExecMany(func(tx *broker.Tx) bool {
+			cmd := c.prepare(cmds[i].Args)
+			args := cmds[i].Args
+			i++
+			if cmd != nil {
+				ctx := Ctx{Conn: c, Cmd: cmd, Args: args, W: &c.w, Tx: tx, DB: tx.DB(c.db)}
+				cmd.Handler(&ctx)
+				if ctx.block != nil {
+					blocked = ctx.block
+					return false
+				}
+			}
+			if i >= len(cmds) {
+				return false
+			}
+			next := c.srv.table.lookup(firstArg(cmds[i].Args))
+			return next == nil || next.Flags&NoLock == 0
 		})
+		if c.ps.holding {
+			// SUBSCRIBE inside EXEC: messages held during the EXEC go
+			// out after its reply.
+			c.moveReplies()
+			c.releaseHeldPubSub()
+		}
+		if blocked != nil {
+			c.moveReplies()
+			if !c.waitBlocked(blocked) {
+				return false
+			}
+		}
+		if c.isClosed() {
+			return false
+		}
 	}
-	c.moveReplies()
-	if ctx.block != nil {
-		return c.waitBlocked(ctx.block)
+	return true
+}
+
+func firstArg(args [][]byte) []byte {
+	if len(args) == 0 {
+		return nil
 	}
+	return args[0]
+}
+
+func (c *Conn) isClosed() bool {
 	select {
 	case <-c.closed:
-		return false
-	default:
 		return true
+	default:
+		return false
 	}
 }
 
@@ -156,12 +228,23 @@ func (c *Conn) waitBlocked(b *blockReq) bool {
 	go func() {
 		defer close(peekDone)
 		buf := make([]byte, 4096)
-		n, err := c.nc.Read(buf)
-		if n > 0 {
-			c.lr.pending = append(c.lr.pending, buf[:n]...)
-		}
-		if err != nil && !isTimeout(err) {
-			close(gone)
+		// Keep reading: a client may pipeline more commands and then
+		// disconnect, and the disconnect must still be noticed.
+		for {
+			n, err := c.nc.Read(buf)
+			if n > 0 {
+				c.lr.pending = append(c.lr.pending, buf[:n]...)
+			}
+			if err != nil {
+				if !isTimeout(err) {
+					close(gone)
+				}
+				return
+			}
+			if len(c.lr.pending) > c.srv.opts.QueryBufferLimit {
+				close(gone) // as Redis closes a client over its query buffer limit
+				return
+			}
 		}
 	}()
 	var timer <-chan time.Time

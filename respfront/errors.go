@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/switchyard/switchyard/broker"
+	"github.com/switchyard/switchyard/exchange"
 )
 
 // errorText turns an error from the engine, the exchanges or the queues
@@ -13,6 +14,13 @@ func errorText(err error) string {
 	switch {
 	case errors.Is(err, broker.ErrWrongType):
 		return "WRONGTYPE " + broker.ErrWrongType.Error()
+	}
+	var ae *exchange.Error
+	if errors.As(err, &ae) {
+		// The messaging model's errors carry RabbitMQ's text, which starts
+		// with the reply name (NOT_FOUND, RESOURCE_LOCKED, ...): that name
+		// is the RESP error code.
+		return ae.Error()
 	}
 	if ce, ok := err.(codedError); ok {
 		return ce.Code() + " " + err.Error()

@@ -62,6 +62,9 @@ var families = []func() []*Command{
 	pubsubCommands,
 	txCommands,
 	queueCommands,
+	hashCommands,
+	setCommands,
+	zsetCommands,
 }
 
 func buildTable() commandTable {

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -43,6 +44,20 @@ func run(args []string) int {
 		return 2
 	}
 	defer closeLog()
+	if path := os.Getenv("SWITCHYARD_CPUPROFILE"); path != "" {
+		// Profiling aid for benchmarks: a CPU profile written at shutdown.
+		f, err := os.Create(path)
+		if err != nil {
+			log.Error("cpu profile", "err", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Error("cpu profile", "err", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
+	}
 	srv, err := server.Start(cfg, log)
 	if err != nil {
 		log.Error("start failed", "err", err)

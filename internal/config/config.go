@@ -25,10 +25,10 @@ type Kind int
 const (
 	String Kind = iota
 	Int
-	Bool   // yes|no
-	Bytes  // 100, 1k, 1kb, 1mb, 1gb (Redis memory units)
-	Enum   // one of Directive.Enum
-	Multi  // may repeat; every occurrence is kept (save)
+	Bool  // yes|no
+	Bytes // 100, 1k, 1kb, 1mb, 1gb (Redis memory units)
+	Enum  // one of Directive.Enum
+	Multi // may repeat; every occurrence is kept (save)
 )
 
 // Directive is one row of the settings table.

@@ -1,0 +1,3 @@
+package respfront
+
+func setCommands() []*Command { return nil }

@@ -1,0 +1,3 @@
+package respfront
+
+func zsetCommands() []*Command { return nil }
