@@ -52,7 +52,7 @@ type Conn struct {
 	spare    []byte
 	dead     bool
 	proto    atomic.Int32 // c.w.Proto for pushers; written by setProto
-	writeMu  sync.Mutex // held while writing to the socket
+	writeMu  sync.Mutex   // held while writing to the socket
 	wake     chan struct{}
 	closed   chan struct{}
 	closeErr error

@@ -29,7 +29,7 @@ type gen struct {
 
 // genCmd is one kind of command.
 type genCmd struct {
-	family    string // "strings", "lists" or "keys": skipped while a known gap
+	family    string // "strings", "lists" or "keys"; skipped while "gen-<family>" is a known gap
 	weight    int
 	tol       int64 // integer tolerance of the reply (TTL and the like)
 	unordered bool  // the reply's elements compare as a set
