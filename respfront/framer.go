@@ -40,24 +40,25 @@ const (
 // maxBulk (larger values overflow redcon's index arithmetic and crash the
 // process), header and inline lines up to inlineMax, and the stricter
 // limits of unauthenticated clients. It splits inline commands itself,
-// exactly as Redis does, and passes them on as multibulk. Like Redis it drops empty multibulk requests
-// ("*0\r\n", "*-1\r\n") and takes the two bytes after a bulk as CRLF
-// whatever they are, where redcon would fail.
+// exactly as Redis does, and passes them on as multibulk. Like Redis it
+// drops empty multibulk requests ("*0\r\n", "*-1\r\n") and takes the two
+// bytes after a bulk as its CRLF whatever they are, where redcon would
+// fail.
 //
 // It also shapes what it releases so that redcon never spins: redcon walks
 // every declared element of an unfinished multibulk on each read, so the
 // released stream never ends between two elements of one request; the
-// last byte before a bulk header still to come is held back.
+// '\n' that ends the last complete header or bulk is held back until more
+// of the request follows.
 type framer struct {
 	maxBulk int
 	unauth  func() bool // reports whether the client must still authenticate
 
 	state int
-	line  []byte // header line being collected, not yet released
-	n     int    // inline: line length so far; body: bytes left incl. CRLF
+	line  []byte // inline or header line being collected, not yet released
+	n     int    // frBody: bytes of the bulk left, its CRLF included
 	left  int    // elements of the current multibulk not yet complete
-	held  bool   // the last released byte is held back (see above)
-	hb    byte   // the held byte
+	held  bool   // a '\n' is held back (see above)
 }
 
 // feed appends to out the bytes of raw that may be released to redcon, and
@@ -65,14 +66,14 @@ type framer struct {
 // header are released.
 func (f *framer) feed(out, raw []byte) ([]byte, error) {
 	if f.held {
-		out = append(out, f.hb)
+		out = append(out, '\n')
 		f.held = false
 	}
 	out, err := f.scan(out, raw)
 	if err == nil && f.state == frBulkHdr && len(out) > 0 {
-		// A completed header or bulk was released last.
-		f.hb, f.held = out[len(out)-1], true
-		out = out[:len(out)-1]
+		// A completed header or bulk, ending with '\n', was released
+		// last.
+		out, f.held = out[:len(out)-1], true
 	}
 	return out, err
 }
