@@ -2,10 +2,11 @@ package respfront
 
 import (
 	"bytes"
-	"fmt"
-	"time"
 
+	"fmt"
 	"github.com/tidwall/redcon"
+	"strings"
+	"time"
 
 	"github.com/switchyard/switchyard/broker"
 	"github.com/switchyard/switchyard/internal/resp"
@@ -191,25 +192,31 @@ func arityOK(arity, n int) bool {
 // unknownCommand formats Redis's unknown command error (server.c): the
 // name cut at 128 bytes, then quoted arguments while the list is under 128
 // bytes, each cut to what is left of them. Like Redis's %s, a NUL byte
-// ends a name or an argument; Writer.Error turns CR and LF into spaces.
+// ends a name or an argument.
 func unknownCommand(args [][]byte) string {
-	var list []byte
+	var b strings.Builder
 	for _, a := range args[1:] {
-		if len(list) >= 128 {
+		if b.Len() >= 128 {
 			break
 		}
 		a = cString(a)
-		a = a[:min(len(a), 128-len(list))]
-		list = append(append(append(list, '\''), a...), "' "...)
+		fmt.Fprintf(&b, "'%s' ", sanitize(a[:min(len(a), 128-b.Len())]))
 	}
 	name := cString(args[0])
-	return fmt.Sprintf("ERR unknown command '%s', with args beginning with: %s", name[:min(len(name), 128)], list)
+	return fmt.Sprintf("ERR unknown command '%s', with args beginning with: %s", sanitize(name[:min(len(name), 128)]), b.String())
 }
 
 // cString cuts b at its first NUL byte, as C's %s reads it.
 func cString(b []byte) []byte {
 	if i := bytes.IndexByte(b, 0); i >= 0 {
 		return b[:i]
+	}
+	return b
+}
+
+func sanitize(b []byte) []byte {
+	if bytes.ContainsAny(b, "\r\n") {
+		b = bytes.ReplaceAll(bytes.ReplaceAll(b, []byte("\r"), []byte(" ")), []byte("\n"), []byte(" "))
 	}
 	return b
 }
