@@ -59,12 +59,15 @@ type framer struct {
 	n     int    // frBody: bytes of the bulk left, its CRLF included
 	left  int    // elements of the current multibulk not yet complete
 	held  bool   // a '\n' is held back (see above)
+	end   int    // after feed: bytes of its output up to the end of the last complete request (0: none)
 }
 
 // feed appends to out the bytes of raw that may be released to redcon, and
 // returns a *protoError at the first malformed header. Bytes before that
-// header are released.
+// header are released. Afterwards f.end tells where in out the last
+// complete request ends.
 func (f *framer) feed(out, raw []byte) ([]byte, error) {
+	f.end = 0
 	if f.held {
 		out = append(out, '\n')
 		f.held = false
@@ -126,7 +129,7 @@ func (f *framer) scan(out, raw []byte) ([]byte, error) {
 			i += k
 			if f.n -= k; f.n == 0 {
 				if f.left--; f.left == 0 {
-					f.state = frStart
+					f.state, f.end = frStart, len(out)
 				} else {
 					f.state, f.line = frBulkHdr, f.line[:0]
 				}
@@ -174,6 +177,7 @@ func (f *framer) inline(out []byte) ([]byte, error) {
 	for _, a := range args {
 		out = redcon.AppendBulk(out, a)
 	}
+	f.end = len(out)
 	return out, nil
 }
 

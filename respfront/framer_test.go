@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"net"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"github.com/tidwall/redcon"
@@ -179,4 +182,90 @@ func TestString2ll(t *testing.T) {
 		_, ok := string2ll([]byte(s))
 		require.False(t, ok, s)
 	}
+}
+
+// countingReader counts the reads redcon makes.
+type countingReader struct {
+	r     io.Reader
+	calls int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	c.calls++
+	return c.r.Read(p)
+}
+
+func pipeReader(t *testing.T) (*limitReader, net.Conn) {
+	t.Helper()
+	srv, cli := net.Pipe()
+	t.Cleanup(func() { srv.Close(); cli.Close() })
+	return &limitReader{nc: srv, limit: 1 << 30, fr: framer{maxBulk: 512 << 20}}, cli
+}
+
+// TestLimitReaderFillsUnfinishedRequests: a big request arriving in small
+// pieces reaches redcon in reads that fill its buffer, so redcon parses it
+// a logarithmic number of times, not once per piece.
+func TestLimitReaderFillsUnfinishedRequests(t *testing.T) {
+	lr, cli := pipeReader(t)
+	const n = 200000
+	var req bytes.Buffer
+	req.WriteString("*" + strconv.Itoa(n) + "\r\n")
+	for range n {
+		req.WriteString("$1\r\nx\r\n")
+	}
+	go func() {
+		b := req.Bytes()
+		for len(b) > 0 {
+			k := min(len(b), 1000)
+			if _, err := cli.Write(b[:k]); err != nil {
+				return
+			}
+			b = b[k:]
+		}
+	}()
+	cr := &countingReader{r: lr}
+	cmds, err := redcon.NewReader(cr).ReadCommands()
+	require.NoError(t, err)
+	require.Len(t, cmds, 1)
+	require.Len(t, cmds[0].Args, n)
+	require.Less(t, cr.calls, 40, "redcon read the request %d times", cr.calls)
+}
+
+// TestLimitReaderStopsAtRequestBoundaries: a complete request is handed
+// over without waiting for the rest of the next one.
+func TestLimitReaderStopsAtRequestBoundaries(t *testing.T) {
+	lr, cli := pipeReader(t)
+	rd := redcon.NewReader(lr)
+	read := func() []redcon.Command {
+		t.Helper()
+		type res struct {
+			cmds []redcon.Command
+			err  error
+		}
+		ch := make(chan res, 1)
+		go func() {
+			cmds, err := rd.ReadCommands()
+			ch <- res{cmds, err}
+		}()
+		select {
+		case r := <-ch:
+			require.NoError(t, r.err)
+			return r.cmds
+		case <-time.After(5 * time.Second):
+			t.Fatal("ReadCommands blocked with a complete request")
+		}
+		return nil
+	}
+	go func() { _, _ = cli.Write([]byte("*1\r\n$4\r\nPING\r\nECHO a\r\n*2\r\n$4\r\nECHO\r\n$1\r\n")) }()
+	var got []string
+	for len(got) < 2 {
+		for _, c := range read() {
+			got = append(got, string(bytes.Join(c.Args, []byte(" "))))
+		}
+	}
+	require.Equal(t, []string{"PING", "ECHO a"}, got)
+	go func() { _, _ = cli.Write([]byte("b\r\n")) }()
+	cmds := read()
+	require.Len(t, cmds, 1)
+	require.Equal(t, "ECHO b", string(bytes.Join(cmds[0].Args, []byte(" "))))
 }
