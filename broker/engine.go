@@ -165,11 +165,7 @@ func (e *Engine) activeExpireLoop(every time.Duration) {
 		case <-e.stop:
 			return
 		case <-t.C:
-			e.Exec(func(tx *Tx) {
-				for i := 0; i < NumDBs+1; i++ {
-					tx.e.dbs[i].activeExpire(tx, 20, 16)
-				}
-			})
+			e.ActiveExpireCycle()
 		}
 	}
 }
