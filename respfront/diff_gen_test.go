@@ -29,7 +29,7 @@ type gen struct {
 
 // genCmd is one kind of command.
 type genCmd struct {
-	family    string // "strings", "lists" or "keys"; skipped while "gen-<family>" is a known gap
+	family    string // "strings", "lists", "keys", "swapdb"; skipped while "gen-<family>" is a known gap
 	weight    int
 	tol       int64 // integer tolerance of the reply (TTL and the like)
 	unordered bool  // the reply's elements compare as a set
@@ -288,15 +288,8 @@ var genCmds = []genCmd{
 	{family: "keys", weight: 1, args: func(g *gen) []string { return args("DBSIZE") }},
 	{family: "keys", weight: 1, unordered: true, noMulti: true, args: func(g *gen) []string { return args("KEYS", g.pick("*", "[a-c]", "?", "*b*", "")) }},
 	{family: "keys", weight: 2, args: func(g *gen) []string { return args("SELECT", g.pick("0", "1", "1", "0", "16")) }},
-	{family: "keys", weight: 1, args: func(g *gen) []string {
-		switch g.r.IntN(20) {
-		case 0:
-			return args("FLUSHDB")
-		case 1:
-			return args("SWAPDB", "0", "1")
-		}
-		return args("PING")
-	}},
+	{family: "keys", weight: 1, args: func(g *gen) []string { return args(g.pick("PING", "PING", "PING", "FLUSHDB")) }},
+	{family: "swapdb", weight: 1, args: func(g *gen) []string { return args("SWAPDB", g.pick("0", "1"), g.pick("1", "0", "16")) }},
 }
 
 // genStep is one drawn command with how its reply compares.
