@@ -199,7 +199,7 @@ func knownGap(family string) (string, bool) {
 
 // diffTargets starts the reference (redis-server) and returns its address
 // and a function giving a fresh server under test: a new Switchyard, or a
-// flushed second redis-server in self mode.
+// second redis-server in self mode, both after FLUSHALL.
 func diffTargets(t *testing.T) (ref string, fresh func(t *testing.T) string) {
 	t.Helper()
 	ref = testutil.StartRedis(t)
@@ -210,7 +210,11 @@ func diffTargets(t *testing.T) (ref string, fresh func(t *testing.T) string) {
 			return other
 		}
 	}
-	return ref, func(t *testing.T) string { return start(t) }
+	return ref, func(t *testing.T) string {
+		addr := start(t)
+		flushAll(t, addr)
+		return addr
+	}
 }
 
 func flushAll(t *testing.T, addr string) {
