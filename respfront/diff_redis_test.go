@@ -14,7 +14,6 @@ package respfront_test
 //	%N      integers compare within N (PTTL and the like)
 //	!       run on both but do not compare (a reply Redis does not define)
 //	[N]     the command has N replies (SUBSCRIBE a b)
-//	>       send only, read nothing now
 //	<       read one reply (or [N]), send nothing
 //
 // Arguments are separated by spaces; "double quoted" arguments are Go
@@ -44,10 +43,10 @@ import (
 
 // diffKnownGaps names the script families (and, as "gen-<family>", the
 // generator families of TestDiffRedisRandom) that do not match Redis yet,
-// with what is missing. A family listed here still runs: its mismatches are reported and
-// the test is skipped instead of failed. A listed family that matches fails
-// the test, so that this list only shrinks. The lead empties it as the
-// families land.
+// with what is missing. A listed family still runs: its mismatches are
+// reported and the test is skipped instead of failed. A listed family that
+// matches fails the test, so that this list only shrinks; the lead empties
+// it as the families land.
 var diffKnownGaps = map[string]string{
 	"lcs":    "LCS is not implemented",
 	"swapdb": "SWAPDB is not implemented",
@@ -340,7 +339,6 @@ type diffLine struct {
 	unordered, skip bool
 	tol             int64
 	replies         int
-	sendOnly        bool
 	readOnly        bool
 	args            []string
 }
@@ -378,8 +376,6 @@ func parseDiffLine(no int, text string) (diffLine, error) {
 			l.unordered = true
 		case tok == "!":
 			l.skip = true
-		case tok == ">":
-			l.sendOnly = true
 		case tok == "<":
 			l.readOnly = true
 		case strings.HasPrefix(tok, "%"):
@@ -475,9 +471,6 @@ func (d *differ) exec(l diffLine) {
 		req := testutil.Encode(args...)
 		c.ref.Send(req)
 		c.sut.Send(req)
-	}
-	if l.sendOnly {
-		return
 	}
 	for range l.replies {
 		ref, err := c.ref.ReadTimeout(5 * time.Second)
