@@ -118,6 +118,9 @@ func TestRobustPipelineWithoutReading(t *testing.T) {
 	}
 	slow := testutil.DialRaw(t, addr)
 	nc := slow.Conn()
+	// A small receive buffer makes the server's writes block well before
+	// 30 MB, whatever the system's TCP buffer sizes.
+	require.NoError(t, nc.(*net.TCPConn).SetReadBuffer(64<<10))
 	// Write until the socket pushes back: the server has then stopped
 	// reading because its writes to us block.
 	sent, stuck := 0, false
