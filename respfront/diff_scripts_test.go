@@ -1015,3 +1015,44 @@ PUBSUB NUMSUB
 SUBSCRIBE
 PUBLISH c1
 `
+
+// diffServerCmds covers the deterministic parts of the server family
+// (CLIENT ID, INFO, TIME, COMMAND COUNT and the like differ by nature).
+// CLIENT SETINFO is left out: Redis 7.0 does not know it, and Switchyard
+// accepts it for the clients (go-redis) that send it on connect.
+const diffServerCmds = `
+CLIENT GETNAME
+CLIENT SETNAME myname
+CLIENT GETNAME
+CLIENT SETNAME "my name"
+CLIENT SETNAME "a\nb"
+CLIENT SETNAME ""
+CLIENT GETNAME
+CLIENT SETNAME
+CLIENT NOSUCH
+CLIENT
+CLIENT HELP x
+CLIENT NO-EVICT on
+CLIENT NO-EVICT maybe
+CLIENT REPLY ON
+CONFIG GET nosuchparameter
+CONFIG GET
+CONFIG SET nosuchparameter 1
+CONFIG SET maxclients
+CONFIG NOSUCH
+CONFIG RESETSTAT
+COMMAND COUNTX
+COMMAND INFO get set nosuch
+COMMAND GETKEYS get a
+COMMAND GETKEYS mset a 1 b 2
+COMMAND GETKEYS nosuch a
+COMMAND GETKEYS get
+RESET
+SELECT 1
+SET a 1
+RESET
+GET a
+TIME x
+INFO nosuchsection
+LASTSAVE x
+`
