@@ -29,6 +29,9 @@ const (
 	Subscribed
 	// Admin: an administrative command.
 	Admin
+	// SelfPropagate: the handler (or the package it calls) records its
+	// changes for the AOF itself; the dispatcher does not log the command.
+	SelfPropagate
 	// Loading, Stale, NoScript and the like are not needed yet.
 )
 
@@ -65,6 +68,7 @@ var families = []func() []*Command{
 	hashCommands,
 	setCommands,
 	zsetCommands,
+	persistCommands,
 }
 
 func buildTable() commandTable {
