@@ -95,7 +95,7 @@ type Server struct {
 	log    *slog.Logger
 	start  time.Time
 
-	mu        sync.Mutex // guards listeners, conns, closed
+	mu        sync.Mutex // guards listeners, conns, closed, opts.MaxClients (CONFIG SET)
 	listeners map[net.Listener]struct{}
 	conns     map[int64]*Conn
 	closed    bool
@@ -103,6 +103,7 @@ type Server struct {
 
 	nextID atomic.Int64
 	stats  serverStats
+	admin  adminState // CONFIG SET overrides, INFO state (cmd_config.go)
 }
 
 type serverStats struct {

@@ -47,8 +47,10 @@ func (s *Server) openAOF(loader *respfront.Loader) (*persistence, error) {
 		a.Close()
 		return nil, err
 	}
+	var recovered int
+	s.Engine.Exec(func(tx *broker.Tx) { recovered = s.Queues.FinishRecovery(tx) })
 	p.loadedCommands, p.loadTime = n, time.Since(start)
-	s.log.Info("AOF loaded", "dir", a.Dir(), "commands", n, "ms", p.loadTime.Milliseconds())
+	s.log.Info("AOF loaded", "dir", a.Dir(), "commands", n, "messages", recovered, "ms", p.loadTime.Milliseconds())
 	s.Engine.SetPropagator(a)
 	a.SetRewriter(p.BGRewriteAOF)
 	return p, nil
@@ -62,12 +64,14 @@ func (p *persistence) BGRewriteAOF() error {
 		return aof.ErrRewriteRunning
 	}
 	var snap *broker.Snapshot
+	var qcmds [][][]byte
 	var seq int64
 	var err error
 	p.s.Engine.Exec(func(tx *broker.Tx) {
 		seq, err = p.aof.Rotate()
 		if err == nil {
 			snap = tx.Snapshot()
+			qcmds = p.s.Queues.SnapshotCommands(tx)
 		}
 	})
 	if err != nil {
@@ -77,7 +81,18 @@ func (p *persistence) BGRewriteAOF() error {
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
-		if err := p.aof.FinishRewrite(seq, snap.Commands); err == nil {
+		write := func(emit func(db int, args [][]byte) error) error {
+			if err := snap.Commands(emit); err != nil {
+				return err
+			}
+			for _, c := range qcmds {
+				if err := emit(broker.NumDBs, c); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		if err := p.aof.FinishRewrite(seq, write); err == nil {
 			p.s.log.Info("AOF rewrite done", "keys", snap.Len())
 		}
 	}()
