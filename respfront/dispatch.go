@@ -242,28 +242,29 @@ func arityOK(arity, n int) bool {
 	return n >= -arity
 }
 
-// unknownCommand formats Redis's unknown command error.
+// unknownCommand formats Redis's unknown command error (server.c): the
+// name cut at 128 bytes, then quoted arguments while the list is under 128
+// bytes, each cut to what is left of them. Like Redis's %s, a NUL byte
+// ends a name or an argument.
 func unknownCommand(args [][]byte) string {
 	var b strings.Builder
-	name := args[0]
-	if len(name) > 128 {
-		name = name[:128]
-	}
-	fmt.Fprintf(&b, "ERR unknown command '%s', with args beginning with: ", sanitize(name))
 	for _, a := range args[1:] {
-		if b.Len() >= 128+60 {
+		if b.Len() >= 128 {
 			break
 		}
-		room := 128 - (b.Len() - 60)
-		if room < 0 {
-			room = 0
-		}
-		if len(a) > room {
-			a = a[:room]
-		}
-		fmt.Fprintf(&b, "'%s' ", sanitize(a))
+		a = cString(a)
+		fmt.Fprintf(&b, "'%s' ", sanitize(a[:min(len(a), 128-b.Len())]))
 	}
-	return b.String()
+	name := cString(args[0])
+	return fmt.Sprintf("ERR unknown command '%s', with args beginning with: %s", sanitize(name[:min(len(name), 128)]), b.String())
+}
+
+// cString cuts b at its first NUL byte, as C's %s reads it.
+func cString(b []byte) []byte {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return b[:i]
+	}
+	return b
 }
 
 func sanitize(b []byte) []byte {
