@@ -143,7 +143,7 @@ func cmdScan(x *Ctx) {
 			}
 			opt.Count = n
 		case "match":
-			opt.Match = x.Arg(i + 1)
+			opt.Match, opt.HasMatch = x.Arg(i+1), true
 		case "type":
 			opt.Type = x.Arg(i + 1)
 		default:
