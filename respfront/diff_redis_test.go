@@ -49,11 +49,9 @@ import (
 // it as the families land.
 var diffKnownGaps = map[string]string{
 	"lcs":        "LCS is not implemented",
-	"swapdb":     "SWAPDB is not implemented",
 	"servercmds": "CLIENT REPLY and LASTSAVE are not implemented; COMMAND INFO SET lacks the denyoom flag and its key spec's notes and access/variable_flags flags",
 
 	// Generator families of TestDiffRedisRandom.
-	"gen-swapdb": "SWAPDB is not implemented",
 }
 
 // diffFamilies are the scripted families, one table each.
