@@ -104,6 +104,7 @@ type FrameReader struct {
 	frameMax   uint32
 	off        int64 // stream offset of buf[r]
 	frameStart int64 // stream offset of the frame being read
+	headerRead bool
 }
 
 // NewFrameReader returns a reader that first expects the protocol header
@@ -112,6 +113,7 @@ func NewFrameReader(frameMax uint32, header bool) *FrameReader {
 	fr := &FrameReader{frameMax: frameMax, buf: make([]byte, 0, 64<<10)}
 	if !header {
 		fr.state = stateFrameHeader
+		fr.headerRead = true
 	}
 	return fr
 }
@@ -120,6 +122,9 @@ func NewFrameReader(frameMax uint32, header bool) *FrameReader {
 // Following RabbitMQ (rabbit_reader), a frame is refused when its payload
 // alone is larger than frameMax; 0 means no limit.
 func (fr *FrameReader) SetFrameMax(n uint32) { fr.frameMax = n }
+
+// HeaderDone reports whether the protocol header has been read.
+func (fr *FrameReader) HeaderDone() bool { return fr.headerRead }
 
 // Buffered returns the number of bytes received but not yet returned as
 // frames.
@@ -202,6 +207,7 @@ func (fr *FrameReader) Next() (f Frame, ok bool, err error) {
 			fr.r += len(ProtocolHeader)
 			fr.off += int64(len(ProtocolHeader))
 			fr.state = stateFrameHeader
+			fr.headerRead = true
 
 		case stateFrameHeader:
 			if avail < frameHeaderSize {

@@ -57,7 +57,7 @@ var Directives = []Directive{
 	{Name: "client-query-buffer-limit", Kind: Bytes, Default: "1gb", Help: "maximum size of one unfinished command"},
 	{Name: "proto-max-bulk-len", Kind: Bytes, Default: "512mb", Help: "maximum bulk string size"},
 	{Name: "hz", Kind: Int, Default: "10", Help: "background task frequency (active expiry)"},
-	{Name: "amqp-port", Kind: Int, Default: "0", Help: "AMQP 0-9-1 port; 0 disables (front not built yet)"},
+	{Name: "amqp-port", Kind: Int, Default: "5672", Help: "AMQP 0-9-1 port; 0 disables"},
 	{Name: "nats-port", Kind: Int, Default: "0", Help: "NATS port; 0 disables (front not built yet)"},
 }
 
