@@ -120,7 +120,7 @@ func (c *conn) handleChannelFrame(tx *broker.Tx, f Frame) {
 	}
 	m, err := DecodeMethod(f.Payload)
 	if err != nil {
-		c.connectionError(tx, err.(*Error))
+		c.decodeFailed(tx, err)
 		return
 	}
 	id := m.id()
@@ -155,7 +155,7 @@ func (c *conn) openChannel(tx *broker.Tx, f Frame) {
 	}
 	m, err := DecodeMethod(f.Payload)
 	if err != nil {
-		c.connectionError(tx, err.(*Error))
+		c.decodeFailed(tx, err)
 		return
 	}
 	if _, ok := m.(*ChannelOpen); !ok {

@@ -58,7 +58,7 @@ func (c *conn) handleConnectionFrame(tx *broker.Tx, f Frame) {
 	}
 	m, err := DecodeMethod(f.Payload)
 	if err != nil {
-		c.connectionError(tx, err.(*Error))
+		c.decodeFailed(tx, err)
 		return
 	}
 	id := m.id()
@@ -128,7 +128,32 @@ func (c *conn) reportError(tx *broker.Tx, err *Error, id methodID) {
 	if err.ClassID == 0 && err.MethodID == 0 {
 		err.on(id)
 	}
+	if (c.state == connAwaitStartOk || c.state == connAwaitTuneOk) && err.Code != AccessRefused {
+		// RabbitMQ closes the socket without connection.close for errors
+		// while starting and tuning, except a refused login.
+		c.abortWith(tx, err)
+		return
+	}
 	c.connectionError(tx, err)
+}
+
+// decodeFailed handles a method frame that does not decode: 501
+// FRAME_ERROR in connection.close; an unknown method ends the connection
+// without a close, as RabbitMQ's reader does.
+func (c *conn) decodeFailed(tx *broker.Tx, err error) {
+	ae := err.(*Error)
+	if ae.Code == NotImplemented {
+		c.abortWith(tx, ae)
+		return
+	}
+	c.connectionError(tx, ae)
+}
+
+// abortWith ends the connection without connection.close, logging why.
+func (c *conn) abortWith(tx *broker.Tx, err *Error) {
+	c.srv.log.Info("closing AMQP connection", "addr", c.nc.RemoteAddr().String(), "code", err.Code, "text", err.Text)
+	c.releaseChannels(tx)
+	c.state = connDone
 }
 
 func (c *conn) stateName() string {

@@ -63,10 +63,15 @@ type Error struct {
 	Text     string
 	ClassID  uint16
 	MethodID uint16
+	cause    error // the parser's reason (field and offset), if any
 }
 
 // Error returns the reply text.
 func (e *Error) Error() string { return e.Text }
+
+// Unwrap returns the underlying cause, e.g. which field of a method's
+// arguments did not decode and at what offset.
+func (e *Error) Unwrap() error { return e.cause }
 
 // ConnectionLevel reports whether the spec makes e a connection exception
 // (connection.close) rather than a channel exception (channel.close).
@@ -104,6 +109,20 @@ func fromModel(err error, id methodID) *Error {
 		return (&Error{Code: uint16(me.Code), Text: me.Error()}).on(id)
 	}
 	return newError(InternalError, "%s", err.Error()).on(id)
+}
+
+// erlangBytes formats b as Erlang's ~w does: <<1,2,3>>.
+func erlangBytes(b []byte) string {
+	var s strings.Builder
+	s.WriteString("<<")
+	for i, c := range b {
+		if i > 0 {
+			s.WriteByte(',')
+		}
+		s.WriteString(strconv.Itoa(int(c)))
+	}
+	s.WriteString(">>")
+	return s.String()
 }
 
 // erlangBinary formats b as Erlang prints a binary with ~p, the way

@@ -73,8 +73,8 @@ func (s readState) String() string {
 // ReadError is a fatal error in the byte stream: the reader's state, the
 // stream offset of the offending frame or header, and the cause:
 // ErrProtocolHeader, or an *Error to send in connection.close (501
-// FRAME_ERROR for an oversized frame or a bad frame-end octet, 505
-// UNEXPECTED_FRAME for an unknown frame type).
+// FRAME_ERROR for an oversized frame, a bad frame-end octet or an unknown
+// frame type, as rabbit_reader reports them).
 type ReadError struct {
 	State  string
 	Offset int64
@@ -242,8 +242,8 @@ func (fr *FrameReader) Next() (f Frame, ok bool, err error) {
 			switch fr.typ {
 			case FrameMethod, FrameHeader, FrameBody, FrameHeartbeat:
 			default:
-				return Frame{}, false, fr.fail(newError(UnexpectedFrame,
-					"type %d, %s", fr.typ, snippet(p)))
+				return Frame{}, false, fr.fail(newError(FrameError,
+					"type %d, %s: unknown_frame", fr.typ, snippet(p)))
 			}
 			fr.state = stateFrameHeader
 			return Frame{Type: fr.typ, Channel: fr.channel, Payload: p}, true, nil

@@ -104,8 +104,8 @@ func TestFrameReaderMustFail(t *testing.T) {
 			"FRAME_ERROR - type 1, all octets = <<\"abc\">>: {invalid_frame_end_marker,205}"},
 		{"bad frame end long payload", false, 4096, rawFrame(FrameBody, 3, bytes.Repeat([]byte{0}, 40), 0), "frame-payload", 0, FrameError,
 			"FRAME_ERROR - type 3, first 16 octets = <<0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0>>: {invalid_frame_end_marker,0}"},
-		{"unknown frame type", false, 4096, rawFrame(4, 0, []byte{1, 2}, FrameEnd), "frame-payload", 0, UnexpectedFrame,
-			"UNEXPECTED_FRAME - type 4, all octets = <<1,2>>"},
+		{"unknown frame type", false, 4096, rawFrame(4, 0, []byte{1, 2}, FrameEnd), "frame-payload", 0, FrameError,
+			"FRAME_ERROR - type 4, all octets = <<1,2>>: unknown_frame"},
 		{"second frame bad", false, 4096, append(rawFrame(FrameHeartbeat, 0, nil, FrameEnd), rawFrame(FrameMethod, 1, nil, 'x')...), "frame-payload", 8, FrameError, ""},
 	}
 	for _, c := range cases {

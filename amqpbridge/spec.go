@@ -2,7 +2,6 @@ package amqpbridge
 
 import (
 	"encoding/binary"
-	"errors"
 	"strconv"
 
 	"github.com/switchyard/switchyard/queue"
@@ -75,11 +74,10 @@ func DecodeMethod(payload []byte) (Method, error) {
 	d := decoder{b: payload[4:]}
 	m.read(&d)
 	if err := d.finish(); err != nil {
-		var te *tableError
-		if errors.As(err, &te) {
-			return nil, newError(FrameError, "cannot decode %s: %s", id, te.Error()).on(id)
-		}
-		return nil, newError(FrameError, "cannot decode %s: %s", id, err.Error()).on(id)
+		// rabbit_framing: "cannot decode ~w" of the argument octets.
+		e := newError(FrameError, "cannot decode %s", erlangBytes(payload[4:])).on(id)
+		e.cause = err
+		return nil, e
 	}
 	return m, nil
 }
