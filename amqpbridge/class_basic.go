@@ -468,4 +468,3 @@ func basicRecover(ch *channel, tx *broker.Tx, m *BasicRecover) *Error {
 	ch.c.send(ch.id, &BasicRecoverOk{})
 	return nil
 }
-
