@@ -339,10 +339,7 @@ func (c *conn) closeAfterFlush() {
 // and the socket is closed.
 func (c *conn) cleanup() {
 	c.cleanupOnce.Do(func() {
-		c.srv.eng.Exec(func(tx *broker.Tx) {
-			c.releaseChannels(tx)
-			c.srv.queues.ConnectionClosed(tx, c.id)
-		})
+		c.srv.eng.Exec(c.releaseChannels)
 		c.closeAfterFlush()
 		select {
 		case <-c.writerDone:
@@ -354,11 +351,15 @@ func (c *conn) cleanup() {
 	})
 }
 
+// releaseChannels releases every channel (consumers cancelled, unacked
+// deliveries requeued) and deletes the connection's exclusive queues: what
+// a connection holds in the model ends as soon as it starts closing.
 func (c *conn) releaseChannels(tx *broker.Tx) {
 	for id, ch := range c.channels {
 		ch.release(tx)
 		delete(c.channels, id)
 	}
+	c.srv.queues.ConnectionClosed(tx, c.id)
 }
 
 // handleFrame routes one frame; engine lock held.
