@@ -33,16 +33,26 @@ type Conn struct {
 	rd  *redcon.Reader
 	w   resp.Writer // private reply buffer; w.Proto is the protocol version
 
+	// infoMu guards the writes of the fields CLIENT LIST reads from other
+	// goroutines: db, name, libName, libVer, lastCmd, lastAt, noEvict,
+	// noTouch. The serve goroutine, their only writer, reads them without it.
+	infoMu    sync.Mutex
 	db        int
 	name      string
 	libName   string
 	libVer    string
-	authed    bool
-	createdAt time.Time
 	lastCmd   string
 	lastAt    time.Time
+	noEvict   bool
+	noTouch   bool
+	authed    bool
+	createdAt time.Time
+	// closeAfterReply makes the dispatcher close the connection once the
+	// current reply is flushed (CLIENT KILL of oneself, SHUTDOWN).
+	closeAfterReply bool
 
-	tx tx // MULTI/EXEC state (cmd_tx.go)
+	tx  tx  // MULTI/EXEC state (cmd_tx.go)
+	ctx Ctx // reused for every locked command
 
 	ps pubsubState // subscriptions (cmd_pubsub.go); guarded by the Hub lock
 	qs queueState  // consumer state of the broker commands (cmd_queue.go)
@@ -52,7 +62,7 @@ type Conn struct {
 	spare    []byte
 	dead     bool
 	proto    atomic.Int32 // c.w.Proto for pushers; written by setProto
-	writeMu  sync.Mutex // held while writing to the socket
+	writeMu  sync.Mutex   // held while writing to the socket
 	wake     chan struct{}
 	closed   chan struct{}
 	closeErr error
@@ -63,7 +73,7 @@ func newConn(s *Server, nc net.Conn) *Conn {
 	c := &Conn{
 		srv: s, nc: nc, id: s.nextID.Add(1),
 		w:         resp.Writer{Proto: 2},
-		authed:    s.opts.RequirePass == "",
+		authed:    s.requirePass() == "",
 		createdAt: time.Now(),
 		wake:      make(chan struct{}, 1),
 		closed:    make(chan struct{}),
@@ -97,6 +107,7 @@ func (c *Conn) serve() {
 	defer c.cleanup()
 	for {
 		cmds, err := c.rd.ReadCommands()
+		c.srv.stats.netIn.Add(int64(c.lr.n))
 		c.lr.reset()
 		if err != nil {
 			c.protocolError(err)

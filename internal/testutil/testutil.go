@@ -54,6 +54,7 @@ func StartSwitchyard(t testing.TB, directives ...[]string) *server.Server {
 	cfg := config.New()
 	require.NoError(t, cfg.Set("port", []string{"0"}))
 	require.NoError(t, cfg.Set("amqp-port", []string{"0"}))
+	require.NoError(t, cfg.Set("dir", []string{t.TempDir()}))
 	for _, d := range directives {
 		require.NoError(t, cfg.Set(d[0], d[1:]))
 	}
