@@ -17,11 +17,11 @@ func exchangeRows() []methodRow {
 }
 
 // exchangeDeclare is exchange.declare (spec 1.6.2.1) over
-// exchange.Registry.Declare: 404 passive and missing, 406 inequivalent,
+// queue.Broker.DeclareExchange (which logs durable exchanges to the AOF): 404 passive and missing, 406 inequivalent,
 // 403 reserved "amq." names and the default exchange, 503 (a connection
 // exception) an unknown type.
 func exchangeDeclare(ch *channel, tx *broker.Tx, m *ExchangeDeclare) *Error {
-	_, err := ch.c.srv.queues.Exchanges(tx).Declare(exchange.Exchange{
+	_, err := ch.c.srv.queues.DeclareExchange(tx, exchange.Exchange{
 		Name: m.Exchange, Kind: exchange.Kind(m.Type), Durable: m.Durable,
 		AutoDelete: m.AutoDelete, Internal: m.Internal, Args: exchange.Table(m.Arguments),
 	}, m.Passive)
@@ -38,7 +38,7 @@ func exchangeDeclare(ch *channel, tx *broker.Tx, m *ExchangeDeclare) *Error {
 // exchange succeeds, as in RabbitMQ 3.x; if-unused refuses (406) an
 // exchange that is a binding's source.
 func exchangeDelete(ch *channel, tx *broker.Tx, m *ExchangeDelete) *Error {
-	err := ch.c.srv.queues.Exchanges(tx).Delete(m.Exchange, m.IfUnused)
+	err := ch.c.srv.queues.DeleteExchange(tx, m.Exchange, m.IfUnused)
 	if err != nil && !errors.Is(err, exchange.ErrNotFound) {
 		return fromModel(err, m.id())
 	}
@@ -52,7 +52,7 @@ func exchangeDelete(ch *channel, tx *broker.Tx, m *ExchangeDelete) *Error {
 // bindings): 404 when either exchange is missing, 403 for the default
 // exchange.
 func exchangeBind(ch *channel, tx *broker.Tx, m *ExchangeBind) *Error {
-	err := ch.c.srv.queues.Exchanges(tx).Bind(exchange.Binding{
+	err := ch.c.srv.queues.BindExchange(tx, exchange.Binding{
 		Source: m.Source, Destination: m.Destination, ToExchange: true,
 		RoutingKey: m.RoutingKey, Args: exchange.Table(m.Arguments),
 	})
@@ -68,7 +68,7 @@ func exchangeBind(ch *channel, tx *broker.Tx, m *ExchangeBind) *Error {
 // exchangeUnbind is exchange.unbind: removing a binding that does not
 // exist succeeds.
 func exchangeUnbind(ch *channel, tx *broker.Tx, m *ExchangeUnbind) *Error {
-	err := ch.c.srv.queues.Exchanges(tx).Unbind(exchange.Binding{
+	err := ch.c.srv.queues.UnbindExchange(tx, exchange.Binding{
 		Source: m.Source, Destination: m.Destination, ToExchange: true,
 		RoutingKey: m.RoutingKey, Args: exchange.Table(m.Arguments),
 	})

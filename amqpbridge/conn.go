@@ -49,8 +49,10 @@ type conn struct {
 	batch      []Frame
 	dirty      []*channel // channels with confirms to send after the batch
 
-	outMu       sync.Mutex // guards out, spare, dead, flushClose
+	outMu       sync.Mutex // guards out, held, holding, spare, dead, flushClose
 	out         []byte     // frames waiting for the writer
+	held        []byte     // frames waiting for an fsync (holding)
+	holding     bool       // appendfsync always: output is held during a batch
 	spare       []byte
 	dead        bool // output is discarded: the connection is going away
 	flushClose  bool // the writer closes the socket once out is written
@@ -117,11 +119,15 @@ func (c *conn) enqueue(enc func(b []byte) []byte) {
 		c.outMu.Unlock()
 		return
 	}
-	c.out = enc(c.out)
-	over := len(c.out) > c.opts.MaxOutbound
+	if c.holding {
+		c.held = enc(c.held)
+	} else {
+		c.out = enc(c.out)
+	}
+	over := len(c.out)+len(c.held) > c.opts.MaxOutbound
 	if over {
 		c.dead = true
-		c.out = nil
+		c.out, c.held = nil, nil
 	}
 	c.outMu.Unlock()
 	if over {
@@ -299,6 +305,14 @@ func (c *conn) process() bool {
 	if len(frames) == 0 && rerr == nil {
 		return true
 	}
+	durable := c.opts.Durability != nil && c.opts.Durability.Always()
+	if durable {
+		// Everything sent to this connection from now until the batch's
+		// changes are on disk waits, in order.
+		c.outMu.Lock()
+		c.holding = true
+		c.outMu.Unlock()
+	}
 	c.srv.eng.Exec(func(tx *broker.Tx) {
 		for _, f := range frames {
 			if c.state == connDone {
@@ -317,10 +331,35 @@ func (c *conn) process() bool {
 		}
 		c.flushConfirms()
 	})
+	if durable && !c.release() {
+		return false
+	}
 	if c.state == connDone {
 		c.closeAfterFlush()
 		return false
 	}
+	return true
+}
+
+// release waits for the AOF to fsync the batch's changes, then lets the
+// held output go. When the AOF cannot write, the connection is closed: the
+// client sees no confirm rather than one that is not on disk.
+func (c *conn) release() bool {
+	d := c.opts.Durability
+	err := d.WaitSynced(d.Offset())
+	c.outMu.Lock()
+	c.holding = false
+	if err == nil {
+		c.out = append(c.out, c.held...)
+	}
+	c.held = c.held[:0]
+	c.outMu.Unlock()
+	if err != nil {
+		c.srv.log.Error("closing AMQP connection: changes not durable", "addr", c.nc.RemoteAddr().String(), "err", err)
+		c.abort()
+		return false
+	}
+	c.wakeWriter()
 	return true
 }
 

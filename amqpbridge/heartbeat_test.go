@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"sync"
 	"testing"
 	"time"
 
@@ -172,4 +173,64 @@ func TestSlowConsumerIsCutOff(t *testing.T) {
 	}
 	require.Eventually(t, func() bool { return s.ConnectionCount() == 1 }, 10*time.Second, 10*time.Millisecond,
 		"the slow consumer is disconnected, the publisher stays")
+}
+
+// gate is a Durability whose fsyncs complete only while it is open.
+type gate struct {
+	mu     sync.Mutex
+	cond   *sync.Cond
+	open   bool
+	waiter chan struct{} // a WaitSynced started while closed
+}
+
+func newGate() *gate {
+	g := &gate{open: true, waiter: make(chan struct{}, 100)}
+	g.cond = sync.NewCond(&g.mu)
+	return g
+}
+
+func (g *gate) Always() bool  { return true }
+func (g *gate) Offset() int64 { return 1 }
+func (g *gate) WaitSynced(int64) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.open {
+		g.waiter <- struct{}{}
+	}
+	for !g.open {
+		g.cond.Wait()
+	}
+	return nil
+}
+
+func (g *gate) set(open bool) {
+	g.mu.Lock()
+	g.open = open
+	g.mu.Unlock()
+	g.cond.Broadcast()
+}
+
+func TestConfirmWaitsForFsync(t *testing.T) {
+	g := newGate()
+	_, addr := startInternal(t, Options{Durability: g})
+	m := handshake(t, addr, 0)
+	m.send(1, &ChannelOpen{})
+	require.IsType(t, &ChannelOpenOk{}, m.method(time.Second))
+	m.send(1, &ConfirmSelect{})
+	require.IsType(t, &ConfirmSelectOk{}, m.method(time.Second))
+
+	g.set(false)
+	b, _ := AppendMethodFrame(nil, 1, &BasicPublish{RoutingKey: "nowhere"})
+	b, _ = AppendContent(b, 1, &Properties{DeliveryMode: 2}, []byte("x"), DefaultFrameMax)
+	_, err := m.nc.Write(b)
+	require.NoError(t, err)
+	<-g.waiter // the publish's batch waits for the fsync...
+	_, err = m.frame(100 * time.Millisecond)
+	var ne net.Error
+	require.ErrorAs(t, err, &ne, "...and no confirm goes out before it")
+	require.True(t, ne.Timeout())
+	g.set(true)
+	ack, ok := m.method(time.Second).(*BasicAck)
+	require.True(t, ok)
+	require.Equal(t, uint64(1), ack.DeliveryTag)
 }

@@ -44,10 +44,26 @@ type Options struct {
 	MaxMessageSize uint64
 	// Logger receives connection events; nil means slog.Default().
 	Logger *slog.Logger
+	// Durability is the AOF when persistence is on (nil: off). Under
+	// appendfsync always every reply to a batch of frames that changed
+	// the dataset (publisher confirms, tx.commit-ok, declare-ok...) is
+	// held until the AOF has fsynced it.
+	Durability Durability
 
 	// heartbeatUnit is the length of one heartbeat "second"; tests
 	// shorten it. Zero means time.Second.
 	heartbeatUnit time.Duration
+}
+
+// Durability is what the AMQP front needs from the AOF (the same contract
+// as respfront.Durability).
+type Durability interface {
+	// Always reports appendfsync always.
+	Always() bool
+	// Offset is the AOF offset after the last appended change.
+	Offset() int64
+	// WaitSynced blocks until every change up to off is fsynced.
+	WaitSynced(off int64) error
 }
 
 // DefaultOptions returns RabbitMQ's defaults.

@@ -93,7 +93,11 @@ func Start(cfg *config.Config, log *slog.Logger) (*Server, error) {
 		log.Info("RESP listening", "addr", ln.Addr().String())
 	}
 	if port := cfg.Int("amqp-port"); port != 0 {
-		s.AMQP = amqpbridge.New(s.Engine, s.Queues, amqpbridge.Options{Logger: log})
+		aopts := amqpbridge.Options{Logger: log}
+		if s.persist != nil {
+			aopts.Durability = s.persist.aof
+		}
+		s.AMQP = amqpbridge.New(s.Engine, s.Queues, aopts)
 		for _, addr := range strings.Fields(cfg.Str("bind")) {
 			ln, err := net.Listen("tcp", net.JoinHostPort(addr, strconv.Itoa(port)))
 			if err != nil {
