@@ -81,6 +81,7 @@ type ReadError struct {
 	Err    error
 }
 
+// Error describes the failure with its offset and state.
 func (e *ReadError) Error() string {
 	return fmt.Sprintf("amqpbridge: %s at offset %d (%s)", e.Err, e.Offset, e.State)
 }
