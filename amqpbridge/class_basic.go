@@ -147,7 +147,8 @@ func (ch *channel) content(tx *broker.Tx, f Frame) {
 		return
 	}
 	if uint64(len(ch.body))+uint64(len(f.Payload)) > ch.bodySize {
-		c.connectionError(tx, newError(FrameError, "content body larger than the %d octets its header announced", ch.bodySize).on(publishID))
+		// RabbitMQ answers a body past the announced size so.
+		c.connectionError(tx, newError(UnexpectedFrame, "expected content body, got non content body frame instead").on(publishID))
 		return
 	}
 	ch.body = append(ch.body, f.Payload...)
@@ -224,7 +225,15 @@ func (ch *channel) route(tx *broker.Tx, msg *queue.Message, mandatory bool) *Err
 	if ch.confirm {
 		ch.publishSeq++
 	}
-	_, err := ch.c.srv.queues.Publish(tx, ch.qch, msg, mandatory)
+	var err error
+	if msg.Exchange == "" && msg.RoutingKey == queue.DirectReplyTo {
+		// RabbitMQ routes a publish to the pseudo-queue itself nowhere.
+		if mandatory {
+			err = queue.ErrNoRoute
+		}
+	} else {
+		_, err = ch.c.srv.queues.Publish(tx, ch.qch, msg, mandatory)
+	}
 	if err != nil {
 		if !errors.Is(err, queue.ErrNoRoute) {
 			return fromModel(err, publishID)

@@ -81,7 +81,6 @@ func channelRows() []methodRow {
 	return []methodRow{
 		{&ChannelFlow{}, handles(channelFlow)},
 		{&ChannelClose{}, handles(channelClose)},
-		{&ChannelCloseOk{}, handles(func(*channel, *broker.Tx, *ChannelCloseOk) *Error { return nil })},
 	}
 }
 
@@ -137,7 +136,9 @@ func (c *conn) handleChannelFrame(tx *broker.Tx, f Frame) {
 			c.connectionError(tx, newError(ChannelError, "second 'channel.open' seen").on(id))
 			return
 		}
-		c.connectionError(tx, newError(CommandInvalid, "unexpected method %s on a channel", id).on(id))
+		// rabbit_channel: any other method (connection class, replies
+		// the server never asked for) is "unimplemented method".
+		c.connectionError(tx, newError(CommandInvalid, "unimplemented method").on(id))
 		return
 	}
 	if aerr := h(ch, tx, m); aerr != nil {

@@ -1,6 +1,8 @@
 package amqpbridge
 
 import (
+	"errors"
+
 	"github.com/switchyard/switchyard/broker"
 	"github.com/switchyard/switchyard/queue"
 )
@@ -30,7 +32,8 @@ func queueDeclare(ch *channel, tx *broker.Tx, m *QueueDeclare) *Error {
 		name = n
 	}
 	info, err := ch.c.srv.queues.DeclareQueue(tx, ch.qch, queue.QueueOptions{
-		Name: name, Passive: m.Passive, Durable: m.Durable, Exclusive: m.Exclusive,
+		// As rabbit_channel: an exclusive queue is never durable.
+		Name: name, Passive: m.Passive, Durable: m.Durable && !m.Exclusive, Exclusive: m.Exclusive,
 		AutoDelete: m.AutoDelete, Args: m.Arguments,
 	})
 	if err != nil {
@@ -69,13 +72,15 @@ func queueBind(ch *channel, tx *broker.Tx, m *QueueBind) *Error {
 	return nil
 }
 
-// queueUnbind is queue.unbind (spec 1.7.2.5).
+// queueUnbind is queue.unbind (spec 1.7.2.5). As in RabbitMQ 3.x,
+// unbinding a missing queue, exchange or binding succeeds.
 func queueUnbind(ch *channel, tx *broker.Tx, m *QueueUnbind) *Error {
 	name, aerr := ch.queueName(m.Queue)
 	if aerr != nil {
 		return aerr
 	}
-	if err := ch.c.srv.queues.UnbindQueue(tx, ch.qch, name, m.Exchange, m.RoutingKey, m.Arguments); err != nil {
+	err := ch.c.srv.queues.UnbindQueue(tx, ch.qch, name, m.Exchange, m.RoutingKey, m.Arguments)
+	if err != nil && !errors.Is(err, queue.ErrNotFound) {
 		return fromModel(err, m.id())
 	}
 	ch.c.send(ch.id, &QueueUnbindOk{})

@@ -288,4 +288,52 @@ var errorCases = []errorCase{
 		r.method(0, &ConnectionTuneOk{ChannelMax: tune.ChannelMax, FrameMax: tune.FrameMax})
 		r.method(0, &ConnectionOpen{VirtualHost: "nosuch"})
 	}, want: outcome{"connection", 530, "NOT_ALLOWED - vhost nosuch not found"}},
+	{name: "heartbeat on a channel", run: func(r *rawClient, p string) {
+		r.write([]byte{FrameHeartbeat, 0, 1, 0, 0, 0, 0, FrameEnd})
+	}, want: outcome{"connection", 505, "UNEXPECTED_FRAME - type 8, all octets = <<>>"}},
+	{name: "content header on channel 0", run: func(r *rawClient, p string) {
+		r.content(0, &Properties{}, nil)
+	}, want: outcome{"connection", 505, "UNEXPECTED_FRAME - type 2, all octets = <<0,60,0,0,0,0,0,0,0,0,0,0,0,0>>"}},
+	{name: "connection method on a channel", run: func(r *rawClient, p string) {
+		r.method(1, &ConnectionUpdateSecretOk{})
+	}, want: outcome{"connection", 503, "COMMAND_INVALID - unimplemented method"}},
+	{name: "channel.close-ok without close", run: func(r *rawClient, p string) {
+		r.method(1, &ChannelCloseOk{})
+	}, want: outcome{"connection", 503, "COMMAND_INVALID - unimplemented method"}},
+	{name: "body larger than announced", run: func(r *rawClient, p string) {
+		r.method(1, &BasicPublish{RoutingKey: "k"})
+		b, _ := AppendContent(nil, 1, &Properties{}, []byte("abc"), DefaultFrameMax)
+		r.write(b[:len(b)-11]) // the header frame, 3 octets announced
+		r.write([]byte{FrameBody, 0, 1, 0, 0, 0, 5, 'a', 'b', 'c', 'd', 'e', FrameEnd})
+	}, want: outcome{"connection", 505, "UNEXPECTED_FRAME - expected content body, got non content body frame instead"}},
+	{name: "content header of another class", run: func(r *rawClient, p string) {
+		r.method(1, &BasicPublish{RoutingKey: "k"})
+		r.write([]byte{FrameHeader, 0, 1, 0, 0, 0, 14, 0, 50, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, FrameEnd})
+	}, want: outcome{"connection", 505, "UNEXPECTED_FRAME - expected content header for class 60, got one for class 50 instead"}},
+	{name: "publish to amq.rabbitmq.reply-to", run: func(r *rawClient, p string) {
+		r.publish(1, &BasicPublish{RoutingKey: "amq.rabbitmq.reply-to"}, &Properties{}, []byte("x"))
+	}, want: outcome{"none", 0, ""}},
+	{name: "unbind a missing queue", run: func(r *rawClient, p string) {
+		r.method(1, &QueueUnbind{Queue: p + "noq", Exchange: "amq.direct", RoutingKey: "k"})
+		expect[*QueueUnbindOk](r)
+	}, want: outcome{"none", 0, ""}},
+	{name: "consume from another connection's exclusive queue", run: func(r *rawClient, p string) {
+		other := dialRaw(r.t, "amqp://"+r.nc.RemoteAddr().String()+"/")
+		other.handshake(DefaultFrameMax, 0)
+		other.open(1)
+		declareQ(other, p+"exq", true)
+		r.method(1, &BasicConsume{Queue: p + "exq"})
+	}, want: outcome{"channel", 405, "RESOURCE_LOCKED - cannot obtain exclusive access to locked queue '{p}exq' in vhost '/'. It could be originally declared on another connection or the exclusive property value does not match that of the original declaration."}},
+	{name: "bind with an empty queue name and none declared", run: func(r *rawClient, p string) {
+		r.method(1, &QueueBind{Queue: "", Exchange: "amq.direct", RoutingKey: "k"})
+	}, want: outcome{"channel", 404, "NOT_FOUND - no previously declared queue"}},
+	{name: "queue.declare amq.rabbitmq.reply-to passive", run: func(r *rawClient, p string) {
+		r.method(1, &QueueDeclare{Queue: "amq.rabbitmq.reply-to", Passive: true})
+		expect[*QueueDeclareOk](r)
+	}, want: outcome{"none", 0, ""}},
+	{name: "redeclare exclusive queue as durable", run: func(r *rawClient, p string) {
+		declareQ(r, p+"q", true)
+		r.method(1, &QueueDeclare{Queue: p + "q", Exclusive: true, Durable: true})
+		expect[*QueueDeclareOk](r)
+	}, want: outcome{"none", 0, ""}},
 }
