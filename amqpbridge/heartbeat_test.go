@@ -17,7 +17,7 @@ import (
 
 // startInternal serves AMQP with test options (a short heartbeat unit) and
 // returns the server and its address.
-func startInternal(t *testing.T, opts Options) (*Server, string) {
+func startInternal(t testing.TB, opts Options) (*Server, string) {
 	t.Helper()
 	eng := broker.New(broker.Options{ActiveExpireEvery: -1})
 	qb := queue.New(eng)
