@@ -56,6 +56,7 @@ func Start(cfg *config.Config, log *slog.Logger) (*Server, error) {
 		MaxClients:        cfg.Int("maxclients"),
 		PubSubOutputLimit: int(cfg.Bytes("client-output-buffer-limit-pubsub")),
 		QueryBufferLimit:  int(cfg.Bytes("client-query-buffer-limit")),
+		ProtoMaxBulkLen:   int(cfg.Bytes("proto-max-bulk-len")),
 		RequirePass:       cfg.Str("requirepass"),
 		Logger:            log,
 		Config:            cfg,
