@@ -217,8 +217,7 @@ func hllSparseToDense(s []byte) (dense []byte, ok bool) {
 		default:
 			n, v := spValLen(c), spValValue(c)
 			if n+idx > hllRegisters {
-				p = len(s) // overflow: invalid
-				continue
+				return nil, false // a run past the last register (Redis 7.0.15 rejects it)
 			}
 			for ; n > 0; n-- {
 				hllDenseSetReg(regs, idx, uint8(v))
@@ -610,7 +609,7 @@ func hllMerge(regs *[hllRegisters]uint8, s []byte) bool {
 		default:
 			n, v := spValLen(c), uint8(spValValue(c))
 			if n+i > hllRegisters {
-				return i == hllRegisters // overflow: stop, as Redis does
+				return false
 			}
 			for ; n > 0; n-- {
 				regs[i] = max(regs[i], v)

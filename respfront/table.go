@@ -65,6 +65,8 @@ var families = []func() []*Command{
 	hashCommands,
 	setCommands,
 	zsetCommands,
+	bitmapCommands,
+	hllCommands,
 }
 
 func buildTable() commandTable {
