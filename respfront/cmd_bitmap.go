@@ -15,24 +15,21 @@ import (
 
 func bitmapCommands() []*Command {
 	return []*Command{
-		{Name: "setbit", Handler: cmdSetBit, Arity: 4, Flags: Write, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Sets or clears the bit at offset of the string value. Creates the key if it doesn't exist."},
-		{Name: "getbit", Handler: cmdGetBit, Arity: 3, Flags: ReadOnly | Fast, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Returns a bit value by offset."},
-		{Name: "bitcount", Handler: cmdBitCount, Arity: -2, Flags: ReadOnly, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Counts the number of set bits (population counting) in a string."},
-		{Name: "bitpos", Handler: cmdBitPos, Arity: -3, Flags: ReadOnly, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Finds the first set (1) or clear (0) bit in a string."},
-		{Name: "bitop", Handler: cmdBitOp, Arity: -4, Flags: Write, FirstKey: 2, LastKey: -1, Step: 1, Summary: "Performs bitwise operations on multiple strings, and stores the result."},
-		{Name: "bitfield", Handler: cmdBitfield, Arity: -2, Flags: Write, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Performs arbitrary bitfield integer operations on strings."},
-		{Name: "bitfield_ro", Handler: cmdBitfield, Arity: -2, Flags: ReadOnly | Fast, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Performs arbitrary read-only bitfield integer operations on strings."},
-		{Name: "lcs", Handler: cmdLCS, Arity: -3, Flags: ReadOnly, FirstKey: 1, LastKey: 2, Step: 1, Summary: "Finds the longest common substring."},
+		{Name: "setbit", Handler: cmdSetBit, Arity: 4, Flags: Write, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Sets or clears the bit at offset of the string value. Creates the key if it doesn't exist.", Since: "2.2.0"},
+		{Name: "getbit", Handler: cmdGetBit, Arity: 3, Flags: ReadOnly | Fast, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Returns a bit value by offset.", Since: "2.2.0"},
+		{Name: "bitcount", Handler: cmdBitCount, Arity: -2, Flags: ReadOnly, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Counts the number of set bits (population counting) in a string.", Since: "2.6.0"},
+		{Name: "bitpos", Handler: cmdBitPos, Arity: -3, Flags: ReadOnly, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Finds the first set (1) or clear (0) bit in a string.", Since: "2.8.7"},
+		{Name: "bitop", Handler: cmdBitOp, Arity: -4, Flags: Write, FirstKey: 2, LastKey: -1, Step: 1, Summary: "Performs bitwise operations on multiple strings, and stores the result.", Since: "2.6.0"},
+		{Name: "bitfield", Handler: cmdBitfield, Arity: -2, Flags: Write, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Performs arbitrary bitfield integer operations on strings.", Since: "3.2.0"},
+		{Name: "bitfield_ro", Handler: cmdBitfield, Arity: -2, Flags: ReadOnly | Fast, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Performs arbitrary read-only bitfield integer operations on strings.", Since: "6.0.0"},
+		{Name: "lcs", Handler: cmdLCS, Arity: -3, Flags: ReadOnly, FirstKey: 1, LastKey: 2, Step: 1, Summary: "Finds the longest common substring.", Group: "string", Since: "7.0.0"},
 	}
 }
 
 // cEqualFold reports whether arg equals word ignoring case, comparing as C
 // strings (strcasecmp): bytes from a NUL on are ignored.
 func cEqualFold(arg []byte, word string) bool {
-	if i := bytes.IndexByte(arg, 0); i >= 0 {
-		arg = arg[:i]
-	}
-	return bytes.EqualFold(arg, []byte(word))
+	return bytes.EqualFold(cString(arg), []byte(word))
 }
 
 // intArg parses argument i as a Redis integer, writing "ERR value is not
@@ -216,11 +213,7 @@ func parseBitfieldType(arg []byte) (signed bool, width int, ok bool) {
 		return false, 0, false
 	}
 	signed = arg[0] == 'i'
-	digits := arg[1:]
-	if i := bytes.IndexByte(digits, 0); i >= 0 {
-		digits = digits[:i]
-	}
-	n, ok := broker.ParseInt(digits)
+	n, ok := broker.ParseInt(cString(arg[1:]))
 	if !ok || n < 1 || (signed && n > 64) || (!signed && n > 63) {
 		return false, 0, false
 	}

@@ -9,10 +9,10 @@ package respfront
 
 func hllCommands() []*Command {
 	return []*Command{
-		{Name: "pfadd", Handler: cmdPFAdd, Arity: -2, Flags: Write | Fast, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Adds elements to a HyperLogLog key. Creates the key if it doesn't exist."},
-		{Name: "pfcount", Handler: cmdPFCount, Arity: -2, Flags: ReadOnly, FirstKey: 1, LastKey: -1, Step: 1, Summary: "Returns the approximated cardinality of the set(s) observed by the HyperLogLog key(s)."},
-		{Name: "pfmerge", Handler: cmdPFMerge, Arity: -2, Flags: Write, FirstKey: 1, LastKey: -1, Step: 1, Summary: "Merges one or more HyperLogLog values into a single key."},
-		{Name: "pfdebug", Handler: cmdPFDebug, Arity: 3, Flags: Write | Admin, FirstKey: 2, LastKey: 2, Step: 1, Summary: "Internal commands for debugging HyperLogLog values (GETREG, DECODE, ENCODING, TODENSE)."},
+		{Name: "pfadd", Handler: cmdPFAdd, Arity: -2, Flags: Write | Fast, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Adds elements to a HyperLogLog key. Creates the key if it doesn't exist.", Group: "hyperloglog", Since: "2.8.9"},
+		{Name: "pfcount", Handler: cmdPFCount, Arity: -2, Flags: ReadOnly, FirstKey: 1, LastKey: -1, Step: 1, Summary: "Returns the approximated cardinality of the set(s) observed by the HyperLogLog key(s).", Group: "hyperloglog", Since: "2.8.9"},
+		{Name: "pfmerge", Handler: cmdPFMerge, Arity: -2, Flags: Write, FirstKey: 1, LastKey: -1, Step: 1, Summary: "Merges one or more HyperLogLog values into a single key.", Group: "hyperloglog", Since: "2.8.9"},
+		{Name: "pfdebug", Handler: cmdPFDebug, Arity: 3, Flags: Write | Admin, FirstKey: 2, LastKey: 2, Step: 1, Summary: "Internal commands for debugging HyperLogLog values (GETREG, DECODE, ENCODING, TODENSE).", Group: "hyperloglog", Since: "2.8.9"},
 	}
 }
 
@@ -32,12 +32,18 @@ func cmdPFAdd(x *Ctx) {
 }
 
 // PFCOUNT key [key ...]: the estimated cardinality (of the union for
-// several keys).
+// several keys). A read-only command that may still write: with one key it
+// stores the recomputed cardinality in the value, and is then propagated
+// as Redis does, so the AOF reproduces the value byte for byte.
 func cmdPFCount(x *Ctx) {
+	dirty := x.Tx.Dirty()
 	n, err := x.DB.PFCount(keyArgs(x.Args[1:]))
 	if err != nil {
 		x.Err(err)
 		return
+	}
+	if x.Tx.Dirty() != dirty {
+		x.Propagate(x.Args...)
 	}
 	x.W.Int(n)
 }
@@ -54,7 +60,8 @@ func cmdPFMerge(x *Ctx) {
 // PFDEBUG GETREG|DECODE|ENCODING|TODENSE key: the registers as an array of
 // integers; the sparse opcodes as a string; "dense" or "sparse"; 1 if
 // converted to dense, 0 if already dense. The key is checked before the
-// subcommand, as in Redis.
+// subcommand, as in Redis. A conversion to dense (GETREG, TODENSE) does not
+// signal the key as modified, as in Redis, but is propagated.
 func cmdPFDebug(x *Ctx) {
 	d, err := x.DB.HLLDebug(x.Arg(2))
 	if err != nil {
@@ -64,10 +71,14 @@ func cmdPFDebug(x *Ctx) {
 	sub := x.Args[1]
 	switch {
 	case cEqualFold(sub, "getreg"):
+		sparse := d.Encoding() == "sparse"
 		regs, err := d.Registers()
 		if err != nil {
 			x.Err(err)
 			return
+		}
+		if sparse {
+			x.Propagate(x.Args...) // the value became dense
 		}
 		x.W.Array(len(regs))
 		for _, r := range regs {
@@ -89,21 +100,12 @@ func cmdPFDebug(x *Ctx) {
 			return
 		}
 		if conv {
+			x.Propagate(x.Args...)
 			x.W.Int(1)
 		} else {
 			x.W.Int(0)
 		}
 	default:
-		x.W.Error("ERR Unknown PFDEBUG subcommand '" + cString(sub) + "'")
+		x.W.Error("ERR Unknown PFDEBUG subcommand '" + string(cString(sub)) + "'")
 	}
-}
-
-// cString returns b up to its first NUL, as C prints it.
-func cString(b []byte) string {
-	for i, c := range b {
-		if c == 0 {
-			return string(b[:i])
-		}
-	}
-	return string(b)
 }

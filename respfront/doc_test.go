@@ -12,7 +12,7 @@ import (
 // docs/commands.md.
 var familyNames = []string{
 	"Server and connection", "Strings", "Lists", "Keys", "Pub/sub", "Transactions",
-	"Broker (exchanges, queues)", "Hashes", "Sets", "Sorted sets",
+	"Broker (exchanges, queues)", "Hashes", "Sets", "Sorted sets", "Persistence",
 	"Bitmaps and LCS", "HyperLogLog",
 }
 
