@@ -221,12 +221,13 @@ func TestDiffBitsRandom(t *testing.T) {
 	t.Logf("seed %d (SWITCHYARD_DIFF_SEED=%d to repeat), %d commands", seed, seed, n)
 	r := newDiffRig(t)
 	r.seed = seed
-	g := &bitsGen{rnd: rand.New(rand.NewSource(seed))}
+	rnd := rand.New(rand.NewSource(seed))
+	g := &bitsGen{intn: rnd.Intn, keys: bitsKeys}
 	// Tally what the sequence reached, so that a generator that stops
 	// producing dense or corrupt HLLs shows up in the log.
 	stats := map[string]int{}
 	for i := 0; i < n; i++ {
-		proto := 2 + g.rnd.Intn(2)
+		proto := 2 + rnd.Intn(2)
 		cmd, touched := g.next()
 		reply := r.do(proto, cmd...)
 		if strings.HasPrefix(reply, "-") {
@@ -251,91 +252,130 @@ func TestDiffBitsRandom(t *testing.T) {
 }
 
 // bitsGen generates random commands over a few keys that also hold lists,
-// so WRONGTYPE paths are exercised.
+// so WRONGTYPE paths are exercised. It draws from intn, so that it serves
+// both this file's test and the shared generator of TestDiffRedisRandom.
 type bitsGen struct {
-	rnd *rand.Rand
+	intn func(n int) int
+	keys []string
 }
 
 var bitsKeys = []string{"k1", "k2", "k3", "h1", "h2", "h3"}
 
-func (g *bitsGen) key() string { return bitsKeys[g.rnd.Intn(len(bitsKeys))] }
+func (g *bitsGen) key() string { return g.keys[g.intn(len(g.keys))] }
 
-func (g *bitsGen) pick(s ...string) string { return s[g.rnd.Intn(len(s))] }
+func (g *bitsGen) pick(s ...string) string { return s[g.intn(len(s))] }
 
 // index returns a mostly small, sometimes negative or malformed index.
 func (g *bitsGen) index(span int) string {
-	switch g.rnd.Intn(20) {
+	switch g.intn(20) {
 	case 0:
 		return g.pick("x", "", "1.5", "-0", "+1", "01", "9223372036854775807", "-9223372036854775808", "99999999999999999999")
 	case 1, 2, 3:
-		return strconv.Itoa(-g.rnd.Intn(span) - 1)
+		return strconv.Itoa(-g.intn(span) - 1)
 	}
-	return strconv.Itoa(g.rnd.Intn(span))
+	return strconv.Itoa(g.intn(span))
 }
 
 // bitOffset returns a mostly small bit offset, sometimes a large or bad one.
 func (g *bitsGen) bitOffset() string {
-	switch g.rnd.Intn(40) {
+	switch g.intn(40) {
 	case 0:
 		return g.pick("-1", "x", "4294967296", "-4294967296", "100000")
 	case 1, 2:
-		return strconv.Itoa(g.rnd.Intn(5000))
+		return strconv.Itoa(g.intn(5000))
 	}
-	return strconv.Itoa(g.rnd.Intn(200))
+	return strconv.Itoa(g.intn(200))
 }
 
 func (g *bitsGen) randString() string {
-	n := g.rnd.Intn(12)
+	n := g.intn(12)
 	b := make([]byte, n)
 	for i := range b {
-		if g.rnd.Intn(3) == 0 {
-			b[i] = byte(g.rnd.Intn(256))
+		if g.intn(3) == 0 {
+			b[i] = byte(g.intn(256))
 		} else {
-			b[i] = "abcxyz"[g.rnd.Intn(6)]
+			b[i] = "abcxyz"[g.intn(6)]
 		}
 	}
 	return string(b)
 }
 
 func (g *bitsGen) element() string {
-	if g.rnd.Intn(4) == 0 {
+	if g.intn(4) == 0 {
 		return g.randString()
 	}
-	return "el" + strconv.Itoa(g.rnd.Intn(5000))
+	return "el" + strconv.Itoa(g.intn(5000))
 }
 
 func (g *bitsGen) bfType() string {
-	switch g.rnd.Intn(30) {
+	switch g.intn(30) {
 	case 0:
 		return g.pick("u64", "i65", "i0", "x8", "", "u", "i-1")
 	}
-	if g.rnd.Intn(2) == 0 {
-		return "i" + strconv.Itoa(1+g.rnd.Intn(64))
+	if g.intn(2) == 0 {
+		return "i" + strconv.Itoa(1+g.intn(64))
 	}
-	return "u" + strconv.Itoa(1+g.rnd.Intn(63))
+	return "u" + strconv.Itoa(1+g.intn(63))
 }
 
 func (g *bitsGen) bfValue() string {
-	switch g.rnd.Intn(6) {
+	switch g.intn(6) {
 	case 0:
 		return g.pick("9223372036854775807", "-9223372036854775808", "x", "4611686018427387904", "-4611686018427387905")
 	case 1:
-		return strconv.FormatInt(g.rnd.Int63()>>g.rnd.Intn(63)*int64(1-2*g.rnd.Intn(2)), 10)
+		v := int64(g.intn(1<<30))<<33 | int64(g.intn(1<<30))<<3 | int64(g.intn(8))
+		v >>= g.intn(63)
+		if g.intn(2) == 0 {
+			v = -v
+		}
+		return strconv.FormatInt(v, 10)
 	}
-	return strconv.Itoa(g.rnd.Intn(600) - 300)
+	return strconv.Itoa(g.intn(600) - 300)
 }
 
-// next returns a command and the keys whose values to compare afterwards.
+// next returns a command and the keys whose values to compare afterwards:
+// a bitmap or LCS command, an HLL command, or a command that gives a key a
+// new value or type.
 func (g *bitsGen) next() ([]string, []string) {
+	switch n := g.intn(32); {
+	case n < 12:
+		return g.bitCmd()
+	case n < 20:
+		return g.hllCmd()
+	}
 	k := g.key()
-	switch g.rnd.Intn(32) {
+	switch g.intn(9) {
+	case 0, 1:
+		return []string{"SET", k, g.randString()}, []string{k}
+	case 2:
+		return []string{"APPEND", k, g.randString()}, []string{k}
+	case 3:
+		return []string{"SETRANGE", k, strconv.Itoa(g.intn(40)), string(rune('a' + g.intn(26)))}, []string{k}
+	case 4:
+		return []string{"DEL", k}, nil
+	case 5:
+		return []string{g.pick("LPUSH", "RPUSH"), k, "a"}, nil
+	case 6:
+		return []string{"STRLEN", k}, nil
+	case 7:
+		return []string{"TYPE", k}, nil
+	default:
+		return []string{"GETRANGE", k, "0", "20"}, nil
+	}
+}
+
+// bitCmd draws SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD,
+// BITFIELD_RO or LCS, and the key it may have written.
+func (g *bitsGen) bitCmd() ([]string, []string) {
+	k := g.key()
+	switch g.intn(12) {
 	case 0:
 		return []string{"SETBIT", k, g.bitOffset(), g.pick("0", "1", "1", "0", "2", "x")}, []string{k}
 	case 1:
 		return []string{"GETBIT", k, g.bitOffset()}, nil
 	case 2, 3:
 		c := []string{"BITCOUNT", k}
-		switch g.rnd.Intn(4) {
+		switch g.intn(4) {
 		case 1:
 			c = append(c, g.index(30), g.index(30))
 		case 2:
@@ -346,7 +386,7 @@ func (g *bitsGen) next() ([]string, []string) {
 		return c, nil
 	case 4, 5:
 		c := []string{"BITPOS", k, g.pick("0", "1", "0", "1", "2")}
-		switch g.rnd.Intn(5) {
+		switch g.intn(5) {
 		case 1:
 			c = append(c, g.index(20))
 		case 2:
@@ -358,9 +398,9 @@ func (g *bitsGen) next() ([]string, []string) {
 	case 6, 7:
 		op := g.pick("AND", "OR", "XOR", "NOT", "and", "not", "nor")
 		c := []string{"BITOP", op, k}
-		n := 1 + g.rnd.Intn(3)
+		n := 1 + g.intn(3)
 		if op == "NOT" || op == "not" {
-			n = 1 + g.rnd.Intn(5)/4
+			n = 1 + g.intn(5)/4
 		}
 		for i := 0; i < n; i++ {
 			c = append(c, g.key())
@@ -368,19 +408,19 @@ func (g *bitsGen) next() ([]string, []string) {
 		return c, []string{k}
 	case 8, 9, 10:
 		name := "BITFIELD"
-		if g.rnd.Intn(5) == 0 {
+		if g.intn(5) == 0 {
 			name = "BITFIELD_RO"
 		}
 		c := []string{name, k}
-		for n := g.rnd.Intn(5); n > 0; n-- {
-			off := strconv.Itoa(g.rnd.Intn(100))
-			if g.rnd.Intn(4) == 0 {
-				off = "#" + strconv.Itoa(g.rnd.Intn(8))
+		for n := g.intn(5); n > 0; n-- {
+			off := strconv.Itoa(g.intn(100))
+			if g.intn(4) == 0 {
+				off = "#" + strconv.Itoa(g.intn(8))
 			}
-			if g.rnd.Intn(50) == 0 {
+			if g.intn(50) == 0 {
 				off = g.pick("-1", "#-1", "x", "#")
 			}
-			switch g.rnd.Intn(6) {
+			switch g.intn(6) {
 			case 0, 1:
 				c = append(c, "GET", g.bfType(), off)
 			case 2:
@@ -391,14 +431,14 @@ func (g *bitsGen) next() ([]string, []string) {
 				c = append(c, "OVERFLOW", g.pick("WRAP", "SAT", "FAIL", "sat", "fail", "bad"))
 			}
 		}
-		if g.rnd.Intn(40) == 0 {
+		if g.intn(40) == 0 {
 			c = append(c, g.pick("GET", "SET", "FOO"))
 		}
 		return c, []string{k}
-	case 11:
-		c := []string{"LCS", g.key(), g.key()}
-		for n := g.rnd.Intn(4); n > 0; n-- {
-			switch g.rnd.Intn(5) {
+	default:
+		c := []string{"LCS", k, g.key()}
+		for n := g.intn(4); n > 0; n-- {
+			switch g.intn(5) {
 			case 0:
 				c = append(c, "LEN")
 			case 1, 2:
@@ -410,54 +450,57 @@ func (g *bitsGen) next() ([]string, []string) {
 			}
 		}
 		return c, nil
-	case 12, 13:
-		return []string{"SET", k, g.randString()}, []string{k}
-	case 14:
-		return []string{"APPEND", k, g.randString()}, []string{k}
-	case 15:
-		return []string{"SETRANGE", k, strconv.Itoa(g.rnd.Intn(40)), string(rune('a' + g.rnd.Intn(26)))}, []string{k}
-	case 16, 17, 18, 19:
+	}
+}
+
+// hllCmd draws PFADD (sometimes with hundreds of elements, to reach the
+// dense encoding), PFCOUNT, PFMERGE, PFDEBUG, or a SETRANGE that corrupts
+// or reshapes an HLL value (encoding byte, cache flag, an opcode), and the
+// key it may have written.
+func (g *bitsGen) hllCmd() ([]string, []string) {
+	k := g.key()
+	switch g.intn(8) {
+	case 0, 1, 2:
 		c := []string{"PFADD", k}
-		n := g.rnd.Intn(4)
-		if g.rnd.Intn(8) == 0 {
-			n = g.rnd.Intn(1500)
+		n := g.intn(4)
+		if g.intn(8) == 0 {
+			n = g.intn(1500)
 		}
 		for i := 0; i < n; i++ {
 			c = append(c, g.element())
 		}
 		return c, []string{k}
-	case 20, 21:
+	case 3:
 		c := []string{"PFCOUNT", k}
-		for n := g.rnd.Intn(3); n > 0; n-- {
+		for n := g.intn(3); n > 0; n-- {
 			c = append(c, g.key())
 		}
 		return c, []string{k}
-	case 22:
+	case 4:
 		c := []string{"PFMERGE", k}
-		for n := g.rnd.Intn(3); n > 0; n-- {
+		for n := g.intn(3); n > 0; n-- {
 			c = append(c, g.key())
 		}
 		return c, []string{k}
-	case 23:
+	case 5:
 		return []string{"PFDEBUG", g.pick("ENCODING", "DECODE", "TODENSE", "GETREG", "FOO"), k}, []string{k}
-	case 24:
-		// Corrupt or reshape a value in place: header bytes (encoding,
-		// cache flag) or an opcode of a sparse HLL.
-		off := g.pick("4", "15", "8", strconv.Itoa(16+g.rnd.Intn(40)))
-		return []string{"SETRANGE", k, off, string([]byte{byte(g.rnd.Intn(256))})}, []string{k}
-	case 25:
-		return []string{"DEL", k}, nil
-	case 26:
-		return []string{g.pick("LPUSH", "RPUSH"), k, "a"}, nil
-	case 27:
-		return []string{"STRLEN", k}, nil
-	case 28:
-		return []string{"TYPE", k}, nil
-	case 29:
-		return []string{"GETRANGE", k, "0", "20"}, nil
-	case 30:
-		return []string{"PFADD", k, g.element()}, []string{k}
+	case 6:
+		off := g.pick("4", "15", "8", strconv.Itoa(16+g.intn(40)))
+		return []string{"SETRANGE", k, off, string([]byte{byte(g.intn(256))})}, []string{k}
 	default:
-		return []string{"EXISTS", k}, nil
+		return []string{"PFADD", k, g.element()}, []string{k}
 	}
+}
+
+// Register the bitmap and HLL commands in the shared generator of
+// TestDiffRedisRandom, as families "bits" and "hll", so that they also run
+// inside MULTI blocks, across databases and among string, list and key
+// commands on the same keys.
+func init() {
+	bits := func(g *gen) *bitsGen { return &bitsGen{intn: g.r.IntN, keys: genKeys} }
+	genCmds = append(genCmds,
+		genCmd{family: "bits", weight: 12, args: func(g *gen) []string { c, _ := bits(g).bitCmd(); return c }},
+		genCmd{family: "hll", weight: 8, args: func(g *gen) []string { c, _ := bits(g).hllCmd(); return c }},
+		genCmd{family: "hll", weight: 2, args: func(g *gen) []string { return args("GET", g.key()) }},
+	)
 }
