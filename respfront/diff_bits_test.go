@@ -139,6 +139,8 @@ func TestDiffBitsScripted(t *testing.T) {
 		{"BITFIELD", "bf", "SET", "u8", "0", "-1", "OVERFLOW", "SAT", "SET", "u8", "0", "-1", "SET", "u8", "0", "256", "OVERFLOW", "FAIL", "SET", "u8", "0", "256", "SET", "i8", "0", "128", "SET", "i8", "0", "-129"},
 		{"BITFIELD", "bf", "OVERFLOW", "SAT", "SET", "i8", "0", "128", "SET", "i8", "0", "-129", "SET", "i1", "0", "1", "SET", "i1", "0", "-1", "GET", "i1", "0"},
 		{"BITFIELD", "bf", "OVERFLOW", "WRAP", "SET", "i8", "0", "128", "SET", "i8", "0", "-129", "SET", "i1", "5", "1", "INCRBY", "i1", "5", "1", "INCRBY", "u1", "5", "3"},
+		{"BITFIELD", "q", "OVERFLOW", "SAT", "SET", "i60", "0", "-9223372036854775808", "SET", "i60", "0", "-9223372036854775807", "SET", "i8", "0", "-9000000000000000000"},
+		{"BITFIELD", "q", "OVERFLOW", "WRAP", "SET", "i60", "0", "-9223372036854775808", "SET", "u63", "0", "-9223372036854775808", "OVERFLOW", "SAT", "SET", "u63", "0", "-1"},
 		{"BITFIELD", "bf", "GET", "u64", "0"}, {"BITFIELD", "bf", "GET", "i65", "0"}, {"BITFIELD", "bf", "GET", "i0", "0"},
 		{"BITFIELD", "bf", "GET", "x8", "0"}, {"BITFIELD", "bf", "GET", "", "0"}, {"BITFIELD", "bf", "GET", "i08", "0"},
 		{"BITFIELD", "bf", "GET", "i8", "-1"}, {"BITFIELD", "bf", "GET", "i8", "#-1"}, {"BITFIELD", "bf", "GET", "i8", "#x"},
