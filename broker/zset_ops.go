@@ -604,18 +604,14 @@ func (db *DB) ZRandMember(key string, count int) (members []ZMember, ok bool, er
 	return out, true, nil
 }
 
-// ZScan runs one ZSCAN step at cursor and returns the next cursor and the
+// Scan runs one ZSCAN step at cursor and returns the next cursor and the
 // elements found. A compact set is returned whole with cursor 0, as Redis
-// does for a listpack; a larger one is scanned through its hash table with
-// Redis's guarantees, visiting buckets until count elements (or count*10
-// buckets) are collected. match, when not nil, filters members.
-// exists is false for a missing key. Errors: ErrWrongType.
-// Follows https://redis.io/commands/zscan/.
-func (db *DB) ZScan(key string, cursor uint64, count int, match func(string) bool) (next uint64, items []ZMember, err error) {
-	z, err := db.zsetRead(key)
-	if err != nil || z == nil {
-		return 0, nil, err
-	}
+// returns a listpack; a larger one is scanned through its hash table with
+// Redis's guarantees (every element present for the whole scan is returned
+// at least once), visiting buckets until count elements (or count*20
+// buckets, Redis's limit) are collected. match, when not nil, filters
+// members. Follows https://redis.io/commands/zscan/.
+func (z *ZSet) Scan(cursor uint64, count int, match func(string) bool) (next uint64, items []ZMember) {
 	keep := func(m string) bool { return match == nil || match(m) }
 	if z.compact {
 		z.Ascend(0, func(m ZMember) bool {
@@ -624,10 +620,13 @@ func (db *DB) ZScan(key string, cursor uint64, count int, match func(string) boo
 			}
 			return true
 		})
-		return 0, items, nil
+		return 0, items
 	}
-	found := 0
-	for iter := count * 20; ; iter-- {
+	found, budget := 0, math.MaxInt
+	if count < math.MaxInt/20 {
+		budget = count * 20
+	}
+	for iter := budget; ; iter-- {
 		cursor = z.dict.Scan(cursor, func(m string, s float64) {
 			found++
 			if keep(m) {
@@ -638,7 +637,7 @@ func (db *DB) ZScan(key string, cursor uint64, count int, match func(string) boo
 			break
 		}
 	}
-	return cursor, items, nil
+	return cursor, items
 }
 
 // ZAggregate is how ZUNION and ZINTER combine the scores of a member.
