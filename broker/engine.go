@@ -42,6 +42,11 @@ type Engine struct {
 	ready []readyKey // keys made ready for blocked waiters during one Exec
 	tx    Tx         // the one Tx, reused: only valid while mu is held
 
+	prop        Propagator // AOF; nil when persistence is off
+	loading     bool       // replaying persistence files: propagate nothing
+	dirty       int64      // changes since start (Redis server.dirty)
+	dirtyAtSave int64      // dirty at the last snapshot
+
 	// Stats holds counters for INFO.
 	Stats Stats
 	// Hub is the pub/sub registry.
@@ -122,8 +127,9 @@ func (e *Engine) ExecMany(fn func(tx *Tx) bool) {
 // Tx is the handle to the engine inside Exec. It is valid only during the
 // Exec call that passed it.
 type Tx struct {
-	e     *Engine
-	nowMs int64 // cached clock for this Exec, so one command sees one time
+	e       *Engine
+	nowMs   int64         // cached clock for this Exec, so one command sees one time
+	capture *[]Propagated // set by Capture
 }
 
 // DB returns database i (0..15).
@@ -165,11 +171,7 @@ func (e *Engine) activeExpireLoop(every time.Duration) {
 		case <-e.stop:
 			return
 		case <-t.C:
-			e.Exec(func(tx *Tx) {
-				for i := 0; i < NumDBs+1; i++ {
-					tx.e.dbs[i].activeExpire(tx, 20, 16)
-				}
-			})
+			e.ActiveExpireCycle()
 		}
 	}
 }

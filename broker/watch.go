@@ -72,8 +72,10 @@ func (w *WatchSet) Clear() {
 }
 
 // Touch signals that key was modified (Redis's signalModifiedKey): every
-// WatchSet watching it becomes dirty. Every write path calls it.
+// WatchSet watching it becomes dirty, and the change counts in Dirty (so
+// the dispatcher knows to propagate the command). Every write path calls it.
 func (db *DB) Touch(key string) {
+	db.e.dirty++
 	if len(db.watchers) == 0 {
 		return
 	}

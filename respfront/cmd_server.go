@@ -46,6 +46,10 @@ func cmdPing(x *Ctx) {
 func cmdEcho(x *Ctx) { x.W.Bulk(x.Args[1]) }
 
 func cmdQuit(x *Ctx) {
+	// Release exclusive queues, unacked deliveries and subscriptions before
+	// answering, so a client that has the +OK knows they are gone (as
+	// RabbitMQ cleans up before connection.close-ok).
+	x.Conn.releaseState()
 	x.W.OK()
 	x.Conn.flush()
 	x.Conn.Close()
@@ -144,7 +148,7 @@ func cmdHello(x *Ctx) {
 	if name != nil {
 		c.name = *name
 	}
-	c.w.Proto = proto
+	c.setProto(proto)
 	x.W.Map(7)
 	x.W.BulkString("server")
 	x.W.BulkString("redis")

@@ -43,7 +43,7 @@ func txControl(name string) bool {
 func txCommands() []*Command {
 	return []*Command{
 		{Name: "multi", Handler: cmdMulti, Arity: 1, Flags: NoLock | Fast, Summary: "Starts a transaction."},
-		{Name: "exec", Handler: cmdExec, Arity: 1, Flags: 0, Summary: "Executes all commands in a transaction."},
+		{Name: "exec", Handler: cmdExec, Arity: 1, Flags: SelfPropagate, Summary: "Executes all commands in a transaction."},
 		{Name: "discard", Handler: cmdDiscard, Arity: 1, Flags: Fast, Summary: "Discards a transaction."},
 		{Name: "watch", Handler: cmdWatch, Arity: -2, Flags: Fast | NoMulti, FirstKey: 1, LastKey: -1, Step: 1, Summary: "Monitors changes to keys to determine the execution of a transaction."},
 		{Name: "unwatch", Handler: cmdUnwatch, Arity: 1, Flags: Fast, Summary: "Forgets about watched keys of a transaction."},
@@ -117,8 +117,23 @@ func cmdExec(x *Ctx) {
 	}
 	c.unwatchLocked()
 	x.W.Array(len(queued))
-	for _, q := range queued {
-		sub := Ctx{Conn: c, Cmd: q.cmd, Args: q.args, Tx: x.Tx, DB: x.Tx.DB(c.db), W: x.W, InExec: true}
-		q.cmd.Handler(&sub)
+	changes := x.Tx.Capture(func() {
+		for _, q := range queued {
+			sub := Ctx{Conn: c, Cmd: q.cmd, Args: q.args, Tx: x.Tx, DB: x.Tx.DB(c.db), W: x.W, InExec: true}
+			dirty := x.Tx.Dirty()
+			q.cmd.Handler(&sub)
+			sub.propagateAfter(dirty)
+		}
+	})
+	// A transaction's changes are logged between MULTI and EXEC, so a
+	// torn transaction at the end of the AOF is discarded as a whole.
+	if len(changes) > 1 {
+		x.Tx.Propagate(changes[0].DB, []byte("MULTI"))
+	}
+	for _, p := range changes {
+		x.Tx.Propagate(p.DB, p.Args...)
+	}
+	if len(changes) > 1 {
+		x.Tx.Propagate(changes[len(changes)-1].DB, []byte("EXEC"))
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tidwall/redcon"
@@ -41,7 +42,8 @@ type Conn struct {
 	lastCmd   string
 	lastAt    time.Time
 
-	tx tx // MULTI/EXEC state (cmd_tx.go)
+	tx  tx  // MULTI/EXEC state (cmd_tx.go)
+	ctx Ctx // reused for every locked command
 
 	ps pubsubState // subscriptions (cmd_pubsub.go); guarded by the Hub lock
 	qs queueState  // consumer state of the broker commands (cmd_queue.go)
@@ -50,7 +52,8 @@ type Conn struct {
 	out      []byte     // shared outbound buffer, written by the writer
 	spare    []byte
 	dead     bool
-	writeMu  sync.Mutex // held while writing to the socket
+	proto    atomic.Int32 // c.w.Proto for pushers; written by setProto
+	writeMu  sync.Mutex   // held while writing to the socket
 	wake     chan struct{}
 	closed   chan struct{}
 	closeErr error
@@ -67,9 +70,16 @@ func newConn(s *Server, nc net.Conn) *Conn {
 		closed:    make(chan struct{}),
 	}
 	c.lastAt = c.createdAt
+	c.proto.Store(2)
 	c.lr = &limitReader{nc: nc, limit: s.opts.QueryBufferLimit}
 	c.rd = redcon.NewReader(c.lr)
 	return c
+}
+
+// setProto switches the connection's protocol version (HELLO, RESET).
+func (c *Conn) setProto(p int) {
+	c.w.Proto = p
+	c.proto.Store(int32(p))
 }
 
 // ID returns the client id (CLIENT ID).
@@ -186,7 +196,7 @@ func (c *Conn) push(enc func(w *resp.Writer)) bool {
 		c.outMu.Unlock()
 		return false
 	}
-	w := resp.Writer{Buf: c.out, Proto: c.w.Proto}
+	w := resp.Writer{Buf: c.out, Proto: int(c.proto.Load())}
 	enc(&w)
 	c.out = w.Buf
 	over := len(c.out) > c.srv.opts.PubSubOutputLimit

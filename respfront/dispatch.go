@@ -25,7 +25,8 @@ type Ctx struct {
 	// behave as if their timeout expired, as in Redis.
 	InExec bool
 
-	block *blockReq
+	block      *blockReq
+	propagated bool // the handler chose what to log (Propagate)
 }
 
 // blockReq is set by a handler that needs to wait (ctx.Block).
@@ -69,7 +70,7 @@ func (c *Conn) prepare(args [][]byte) *Command {
 	}
 	c.srv.stats.commands.Add(1)
 	cmd := c.srv.table.lookup(args[0])
-	if cmd == nil {
+	if cmd == nil || cmd.Flags&Internal != 0 {
 		c.tx.flagError()
 		c.w.Error(unknownCommand(args))
 		return nil
@@ -129,13 +130,21 @@ func (c *Conn) dispatch(cmds []redcon.Command) bool {
 			continue
 		}
 		var blocked *blockReq
+		changed := false
 		c.srv.eng.ExecMany(func(tx *broker.Tx) bool {
 			cmd := c.prepare(cmds[i].Args)
 			args := cmds[i].Args
 			i++
 			if cmd != nil {
-				ctx := Ctx{Conn: c, Cmd: cmd, Args: args, W: &c.w, Tx: tx, DB: tx.DB(c.db)}
-				cmd.Handler(&ctx)
+				// One Ctx per connection, reset for each command: handlers
+				// must not keep it past their return (a blocked command's
+				// reply functions receive the writer instead).
+				ctx := &c.ctx
+				*ctx = Ctx{Conn: c, Cmd: cmd, Args: args, W: &c.w, Tx: tx, DB: tx.DB(c.db)}
+				dirty := tx.Dirty()
+				cmd.Handler(ctx)
+				ctx.propagateAfter(dirty)
+				changed = changed || tx.Dirty() != dirty
 				if ctx.block != nil {
 					blocked = ctx.block
 					return false
@@ -147,6 +156,15 @@ func (c *Conn) dispatch(cmds []redcon.Command) bool {
 			next := c.srv.table.lookup(firstArg(cmds[i].Args))
 			return next == nil || next.Flags&NoLock == 0
 		})
+		if changed && !c.waitDurable() {
+			return false
+		}
+		if c.ps.holding {
+			// SUBSCRIBE inside EXEC: messages held during the EXEC go
+			// out after its reply.
+			c.moveReplies()
+			c.releaseHeldPubSub()
+		}
 		if blocked != nil {
 			c.moveReplies()
 			if !c.waitBlocked(blocked) {
@@ -287,4 +305,22 @@ func isTimeout(err error) bool {
 	type timeout interface{ Timeout() bool }
 	t, ok := err.(timeout)
 	return ok && t.Timeout()
+}
+
+// waitDurable holds the replies of a batch that changed the dataset until
+// the AOF has fsynced it, under appendfsync always (group commit: every
+// client waiting on the same fsync is released by it). It reports false,
+// closing the connection, when the AOF cannot write: the client then sees
+// no reply rather than an acknowledgement that is not on disk.
+func (c *Conn) waitDurable() bool {
+	d := c.srv.opts.Durability
+	if d == nil || !d.Always() {
+		return true
+	}
+	if err := d.WaitSynced(d.Offset()); err != nil {
+		c.srv.log.Error("closing client: write not durable", "id", c.id, "err", err)
+		c.Close()
+		return false
+	}
+	return true
 }

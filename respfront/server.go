@@ -38,6 +38,31 @@ type Options struct {
 	// OnShutdown is called by the SHUTDOWN command; nil makes SHUTDOWN
 	// only close this front.
 	OnShutdown func()
+	// Durability is the AOF, when appendonly is on: under appendfsync
+	// always, replies to writes wait for its fsync.
+	Durability Durability
+	// Persistence serves BGREWRITEAOF, SAVE, BGSAVE, LASTSAVE and INFO
+	// persistence; nil when persistence is off.
+	Persistence Persistence
+}
+
+// Durability is what the dispatcher needs from the AOF.
+type Durability interface {
+	// Always reports appendfsync always.
+	Always() bool
+	// Offset is the AOF offset after the last appended change.
+	Offset() int64
+	// WaitSynced blocks until every change up to off is fsynced.
+	WaitSynced(off int64) error
+}
+
+// Persistence is the server's persistence manager, as the RESP commands
+// that drive it see it.
+type Persistence interface {
+	// BGRewriteAOF starts an AOF rewrite in the background.
+	BGRewriteAOF() error
+	// Info returns the INFO persistence section's fields, in order.
+	Info() [][2]string
 }
 
 // ConfigSource is what CONFIG GET reads: the server's settings by name.
@@ -236,4 +261,11 @@ func (s *Server) clients() []*Conn {
 	s.mu.Unlock()
 	sortConns(out)
 	return out
+}
+
+// SetPersistence installs the AOF and the persistence manager; call it
+// before Serve.
+func (s *Server) SetPersistence(d Durability, p Persistence) {
+	s.opts.Durability = d
+	s.opts.Persistence = p
 }

@@ -29,6 +29,12 @@ const (
 	Subscribed
 	// Admin: an administrative command.
 	Admin
+	// SelfPropagate: the handler (or the package it calls) records its
+	// changes for the AOF itself; the dispatcher does not log the command.
+	SelfPropagate
+	// Internal: an AOF record replayed by the Loader only; clients get
+	// "unknown command".
+	Internal
 	// Loading, Stale, NoScript and the like are not needed yet.
 )
 
@@ -65,6 +71,7 @@ var families = []func() []*Command{
 	hashCommands,
 	setCommands,
 	zsetCommands,
+	persistCommands,
 }
 
 func buildTable() commandTable {
@@ -91,5 +98,17 @@ func (t commandTable) lookup(arg []byte) *Command {
 	if c, ok := t[string(arg)]; ok {
 		return c
 	}
-	return t[strings.ToLower(string(arg))]
+	// Lower-case into a stack buffer: no allocation for names clients send
+	// in upper case (redis-benchmark, redis-cli).
+	var buf [32]byte
+	if len(arg) > len(buf) {
+		return t[strings.ToLower(string(arg))]
+	}
+	for i, c := range arg {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return t[string(buf[:len(arg)])]
 }
