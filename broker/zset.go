@@ -2,6 +2,7 @@ package broker
 
 import (
 	"math"
+	"strconv"
 
 	"github.com/switchyard/switchyard/internal/dict"
 )
@@ -200,4 +201,38 @@ func (z *ZSet) add(member string, score float64, f ZAddFlags) (zaddOutcome, floa
 	}
 	z.update(member, cur, score)
 	return zaddUpdated, score, nil
+}
+
+func init() { typeRewriters[KindZSet] = rewriteZSet }
+
+// rewriteZSet emits the ZADD commands that rebuild o (AOF rewrite), in
+// order, chunk elements per command, as Redis's rewriteSortedSetObject.
+func rewriteZSet(k []byte, o *Object, emit func(args ...[]byte) error) error {
+	var err error
+	args := [][]byte{[]byte("ZADD"), k}
+	o.ZSet.Ascend(0, func(m ZMember) bool {
+		args = append(args, AppendScore(nil, m.Score), []byte(m.Member))
+		if len(args) == 2+2*chunk {
+			err = emit(args...)
+			args = [][]byte{[]byte("ZADD"), k}
+		}
+		return err == nil
+	})
+	if err == nil && len(args) > 2 {
+		err = emit(args...)
+	}
+	return err
+}
+
+// AppendScore formats a score as Redis prints doubles in replies and AOF
+// files: "inf", "-inf", otherwise %.17g (which ParseScore reads back
+// exactly, -0 included).
+func AppendScore(b []byte, s float64) []byte {
+	switch {
+	case math.IsInf(s, 1):
+		return append(b, "inf"...)
+	case math.IsInf(s, -1):
+		return append(b, "-inf"...)
+	}
+	return strconv.AppendFloat(b, s, 'g', 17, 64)
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 )
 
 // Engine operations of the sorted-set family
@@ -557,10 +558,25 @@ func (db *DB) ZPopWaiter(keys []string, max bool, count int) *Waiter {
 		if o == nil || o.Kind != KindZSet || o.ZSet.Len() == 0 {
 			return false
 		}
-		w.Result = ZPopResult{Key: key, Members: db.zpopLocked(key, o, max, count)}
+		res := ZPopResult{Key: key, Members: db.zpopLocked(key, o, max, count)}
+		w.Result = res
+		// Logged as the non-blocking pop that reproduces it.
+		if tx.Propagating() {
+			tx.Propagate(db.index, res.PopCommand(max)...)
+		}
 		return true
 	}
 	return w
+}
+
+// PopCommand returns the ZPOPMIN (or ZPOPMAX) command that reproduces the
+// pop r: what ZMPOP and the blocking pops are logged as, as in Redis.
+func (r ZPopResult) PopCommand(max bool) [][]byte {
+	name := "ZPOPMIN"
+	if max {
+		name = "ZPOPMAX"
+	}
+	return [][]byte{[]byte(name), []byte(r.Key), []byte(strconv.Itoa(len(r.Members)))}
 }
 
 // ZRandMember returns count distinct random members (all of them when count

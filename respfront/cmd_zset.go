@@ -494,6 +494,7 @@ func cmdBZPop(max bool) func(*Ctx) {
 		case err != nil:
 			x.Err(err)
 		case found:
+			x.Propagate(res.PopCommand(max)...)
 			writeZPopFlat(x.W, res)
 		case x.InExec:
 			x.W.NullArray()
@@ -588,6 +589,7 @@ func cmdZMPop(blocking bool) func(*Ctx) {
 		case err != nil:
 			x.Err(err)
 		case found:
+			x.Propagate(res.PopCommand(max)...)
 			writeZPopNested(x.W, res)
 		case !blocking || x.InExec:
 			x.W.NullArray()
