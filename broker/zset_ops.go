@@ -477,6 +477,9 @@ func (db *DB) ZRemRange(key string, q ZRangeSpec) (int, error) {
 		} else {
 			lo, hi = z.scoreBounds(q.Score)
 		}
+		if hi == lo {
+			return 0, nil
+		}
 		if hi-lo == z.Len() {
 			db.Delete(key)
 			return hi - lo, nil
