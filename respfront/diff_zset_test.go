@@ -23,8 +23,9 @@ import (
 // loosely: ZRANDMEMBER (reply shape and size, or the whole set when every
 // member is returned) and ZSCAN's order (as a set of member/score pairs).
 
-// zdiffArgs splits a transcript line into arguments: ” is the empty
-// argument, \s a space, \0 a NUL byte, \L a 70-byte member.
+// zdiffArgs splits a transcript line into arguments. Escapes: a pair of
+// apostrophes is the empty argument, \s a space, \0 a NUL byte, \L a
+// 70-byte member.
 func zdiffArgs(line string) []string {
 	args := strings.Fields(line)
 	for i, a := range args {
