@@ -239,3 +239,17 @@ func TestDurableQueuesSurviveRestart(t *testing.T) {
 		})
 	}
 }
+
+func TestInfoPersistence(t *testing.T) {
+	s := testutil.StartSwitchyard(t)
+	c := testutil.Client(t, s.RESPAddr(), 2)
+	require.NoError(t, c.Set(ctx, "a", "1", 0).Err())
+	info := c.Info(ctx, "persistence").Val()
+	for _, want := range []string{"aof_enabled:1", "aof_last_write_status:ok", "aof_rewrite_in_progress:0", "rdb_changes_since_last_save:1"} {
+		require.Contains(t, info, want+"\r\n")
+	}
+	off := testutil.StartSwitchyard(t, []string{"appendonly", "no"})
+	c2 := testutil.Client(t, off.RESPAddr(), 2)
+	require.Contains(t, c2.Info(ctx, "persistence").Val(), "aof_enabled:0\r\n")
+	require.Equal(t, "ERR Background append only file rewriting is not possible: appendonly is no", c2.Do(ctx, "BGREWRITEAOF").Err().Error())
+}
