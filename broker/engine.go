@@ -160,7 +160,30 @@ func (tx *Tx) FlushAll() int {
 	return n
 }
 
-// SwapDB is not offered: MOVE and SELECT cover what clients use.
+// SwapDB swaps the contents of databases a and b (0..15), as Redis's
+// SWAPDB: clients connected to one see the other's data at once. WATCHed
+// keys of both are touched and clients blocked on keys now holding data
+// are served.
+func (tx *Tx) SwapDB(a, b int) {
+	if a == b {
+		return
+	}
+	da, db := tx.e.dbs[a], tx.e.dbs[b]
+	da.keys, db.keys = db.keys, da.keys
+	da.expires, db.expires = db.expires, da.expires
+	da.expCur, db.expCur = 0, 0
+	for _, d := range []*DB{da, db} {
+		for k := range d.watchers {
+			d.Touch(k)
+		}
+		for k := range d.waiters {
+			if d.Exists(k) {
+				d.SignalReady(k)
+			}
+		}
+	}
+	tx.e.dirty++
+}
 
 func (e *Engine) activeExpireLoop(every time.Duration) {
 	defer e.wg.Done()

@@ -66,8 +66,10 @@ func (db *DB) Keys(pattern string) []string {
 
 // ScanOptions are SCAN's options.
 type ScanOptions struct {
-	// Match is a glob pattern; "" or "*" matches every key.
-	Match string
+	// Match is a glob pattern, used when HasMatch is set ("*" matches
+	// every key; "" only the empty key, as in Redis).
+	Match    string
+	HasMatch bool
 	// Count is the amount of work per call (SCAN COUNT); values below 1
 	// mean 10, Redis's default.
 	Count int64
@@ -108,7 +110,7 @@ func (db *DB) ScanKeys(cursor uint64, opt ScanOptions) (uint64, []string) {
 			break
 		}
 	}
-	usePattern := opt.Match != "" && opt.Match != "*"
+	usePattern := opt.HasMatch && opt.Match != "*"
 	out := raw[:0]
 	for _, k := range raw {
 		if usePattern && !glob.Match(opt.Match, k) {
@@ -288,10 +290,13 @@ func (db *DB) put(key string, o *Object, at int64) {
 // (until then no such object can exist, and Clone panics rather than share
 // memory silently).
 func (o *Object) Clone() *Object {
-	if o.Hash != nil || o.Set != nil || o.ZSet != nil {
+	if o.Hash != nil || o.Set != nil {
 		panic("broker: Object.Clone does not copy " + o.Kind.String() + " values yet")
 	}
 	n := &Object{Kind: o.Kind}
+	if o.ZSet != nil {
+		n.ZSet = o.ZSet.Clone()
+	}
 	if o.Str != nil {
 		n.Str = append([]byte{}, o.Str...)
 	}

@@ -584,7 +584,7 @@ func TestScanKeysEngine(t *testing.T) {
 	}
 
 	// MATCH and TYPE filter after collection.
-	got := scanAll(broker.ScanOptions{Match: "key:1?", Count: 7}, nil)
+	got := scanAll(broker.ScanOptions{HasMatch: true, Match: "key:1?", Count: 7}, nil)
 	require.Len(t, got, 10)
 	got = scanAll(broker.ScanOptions{Type: "LIST"}, nil)
 	require.Len(t, got, 20)
@@ -600,7 +600,7 @@ func TestScanKeysEngine(t *testing.T) {
 
 	// Redis's guarantee: a key present from start to end is reported, even
 	// when the table grows and shrinks during the scan.
-	got = scanAll(broker.ScanOptions{Match: "key:*", Count: 5}, func(step int) {
+	got = scanAll(broker.ScanOptions{HasMatch: true, Match: "key:*", Count: 5}, func(step int) {
 		in(e, func(tx *broker.Tx, db *broker.DB) {
 			if step < 40 {
 				for i := 0; i < 50; i++ {
@@ -624,7 +624,7 @@ func TestScanKeysEngine(t *testing.T) {
 		}
 	})
 	clk.Advance(10 * time.Millisecond)
-	got = scanAll(broker.ScanOptions{Match: "key:*"}, nil)
+	got = scanAll(broker.ScanOptions{HasMatch: true, Match: "key:*"}, nil)
 	require.Len(t, got, 290)
 	require.Equal(t, int64(10), e.Stats.ExpiredKeys.Load())
 	in(e, func(tx *broker.Tx, db *broker.DB) { require.Equal(t, 310, db.Len()) })

@@ -35,6 +35,7 @@ func keyCommands() []*Command {
 		{Name: "randomkey", Handler: cmdRandomKey, Arity: 1, Flags: ReadOnly, Summary: "Returns a random key name from the database."},
 		{Name: "move", Handler: cmdMove, Arity: 3, Flags: Write | Fast, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Moves a key to another database."},
 		{Name: "copy", Handler: cmdCopy, Arity: -3, Flags: Write, FirstKey: 1, LastKey: 2, Step: 1, Summary: "Copies the value of a key to a new key."},
+		{Name: "swapdb", Handler: cmdSwapDB, Arity: 3, Flags: Write | Fast, Summary: "Swaps two Redis databases."},
 		{Name: "dbsize", Handler: cmdDBSize, Arity: 1, Flags: ReadOnly | Fast, Summary: "Returns the number of keys in the database."},
 		{Name: "flushdb", Handler: cmdFlush, Arity: -1, Flags: Write, Summary: "Removes all keys from the current database."},
 		{Name: "flushall", Handler: cmdFlush, Arity: -1, Flags: Write, Summary: "Removes all keys from all databases."},
@@ -143,7 +144,7 @@ func cmdScan(x *Ctx) {
 			}
 			opt.Count = n
 		case "match":
-			opt.Match = x.Arg(i + 1)
+			opt.Match, opt.HasMatch = x.Arg(i+1), true
 		case "type":
 			opt.Type = x.Arg(i + 1)
 		default:
@@ -349,5 +350,25 @@ func cmdFlush(x *Ctx) {
 	} else {
 		x.DB.Flush()
 	}
+	x.W.OK()
+}
+
+// cmdSwapDB implements SWAPDB index1 index2 (https://redis.io/commands/swapdb/).
+func cmdSwapDB(x *Ctx) {
+	a, err := strconv.Atoi(x.Arg(1))
+	if err != nil {
+		x.W.Error("ERR invalid first DB index")
+		return
+	}
+	b, err := strconv.Atoi(x.Arg(2))
+	if err != nil {
+		x.W.Error("ERR invalid second DB index")
+		return
+	}
+	if a < 0 || a >= broker.NumDBs || b < 0 || b >= broker.NumDBs {
+		x.W.Error("ERR DB index is out of range")
+		return
+	}
+	x.Tx.SwapDB(a, b)
 	x.W.OK()
 }

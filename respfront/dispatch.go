@@ -125,6 +125,7 @@ func (c *Conn) dispatch(cmds []redcon.Command) bool {
 	for i := 0; i < len(cmds); {
 		if c.srv.table.noLock(cmds[i].Args) {
 			// Commands that run without the engine lock.
+			start := len(c.w.Buf)
 			cmd := c.prepare(cmds[i].Args)
 			i++
 			if cmd != nil {
@@ -139,6 +140,7 @@ func (c *Conn) dispatch(cmds []redcon.Command) bool {
 				// refused or queued.
 				c.srv.stats.commands.Add(1)
 			}
+			c.replyDone(start)
 			if c.isClosed() {
 				return false
 			}
@@ -147,6 +149,7 @@ func (c *Conn) dispatch(cmds []redcon.Command) bool {
 		var blocked *blockReq
 		changed := false
 		c.srv.eng.ExecMany(func(tx *broker.Tx) bool {
+			start := len(c.w.Buf)
 			cmd := c.prepare(cmds[i].Args)
 			args := cmds[i].Args
 			i++
@@ -168,6 +171,7 @@ func (c *Conn) dispatch(cmds []redcon.Command) bool {
 					return false
 				}
 			}
+			c.replyDone(start)
 			if i >= len(cmds) || c.closeAfterReply {
 				return false
 			}
@@ -242,28 +246,29 @@ func arityOK(arity, n int) bool {
 	return n >= -arity
 }
 
-// unknownCommand formats Redis's unknown command error.
+// unknownCommand formats Redis's unknown command error (server.c): the
+// name cut at 128 bytes, then quoted arguments while the list is under 128
+// bytes, each cut to what is left of them. Like Redis's %s, a NUL byte
+// ends a name or an argument.
 func unknownCommand(args [][]byte) string {
 	var b strings.Builder
-	name := args[0]
-	if len(name) > 128 {
-		name = name[:128]
-	}
-	fmt.Fprintf(&b, "ERR unknown command '%s', with args beginning with: ", sanitize(name))
 	for _, a := range args[1:] {
-		if b.Len() >= 128+60 {
+		if b.Len() >= 128 {
 			break
 		}
-		room := 128 - (b.Len() - 60)
-		if room < 0 {
-			room = 0
-		}
-		if len(a) > room {
-			a = a[:room]
-		}
-		fmt.Fprintf(&b, "'%s' ", sanitize(a))
+		a = cString(a)
+		fmt.Fprintf(&b, "'%s' ", sanitize(a[:min(len(a), 128-b.Len())]))
 	}
-	return b.String()
+	name := cString(args[0])
+	return fmt.Sprintf("ERR unknown command '%s', with args beginning with: %s", sanitize(name[:min(len(name), 128)]), b.String())
+}
+
+// cString cuts b at its first NUL byte, as C's %s reads it.
+func cString(b []byte) []byte {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return b[:i]
+	}
+	return b
 }
 
 func sanitize(b []byte) []byte {
@@ -313,6 +318,8 @@ func (c *Conn) waitBlocked(b *blockReq) bool {
 		timer = t.C
 	}
 	alive := true
+	start := len(c.w.Buf)
+	defer c.replyDone(start)
 	select {
 	case <-b.w.Done:
 		b.reply(&c.w, b.w.Result)
@@ -364,4 +371,14 @@ func (c *Conn) waitDurable() bool {
 		return false
 	}
 	return true
+}
+
+// replyDone applies CLIENT REPLY OFF|SKIP to the reply a command wrote
+// from offset start of the private buffer.
+func (c *Conn) replyDone(start int) {
+	if c.replyOff || c.replySkip {
+		c.w.Buf = c.w.Buf[:start]
+	}
+	c.replySkip = c.replySkipNext
+	c.replySkipNext = false
 }

@@ -29,6 +29,10 @@ type Options struct {
 	// QueryBufferLimit caps the bytes of one unfinished command (Redis
 	// client-query-buffer-limit, 1 GB).
 	QueryBufferLimit int
+	// ProtoMaxBulkLen caps one bulk string of a request (Redis
+	// proto-max-bulk-len, 512 MB); a longer declared length is a protocol
+	// error.
+	ProtoMaxBulkLen int
 	// RequirePass, when set, makes AUTH mandatory (Redis requirepass).
 	RequirePass string
 	// Logger receives connection-level events; nil means slog.Default().
@@ -78,6 +82,7 @@ func DefaultOptions() Options {
 		MaxClients:        10000,
 		PubSubOutputLimit: 32 << 20,
 		QueryBufferLimit:  1 << 30,
+		ProtoMaxBulkLen:   512 << 20,
 	}
 }
 
@@ -119,6 +124,9 @@ func New(eng *broker.Engine, qb *queue.Broker, opts Options) *Server {
 	}
 	if opts.QueryBufferLimit == 0 {
 		opts.QueryBufferLimit = def.QueryBufferLimit
+	}
+	if opts.ProtoMaxBulkLen == 0 {
+		opts.ProtoMaxBulkLen = def.ProtoMaxBulkLen
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/switchyard/switchyard/amqpbridge"
 	"github.com/switchyard/switchyard/broker"
 	"github.com/switchyard/switchyard/internal/config"
 	"github.com/switchyard/switchyard/natsbridge"
@@ -28,10 +29,12 @@ type Server struct {
 	Engine *broker.Engine
 	Queues *queue.Broker
 	RESP   *respfront.Server
+	AMQP   *amqpbridge.Server // nil when amqp-port is 0
 	NATS   *natsbridge.Server // nil when nats-port is 0
 
 	log           *slog.Logger
 	listeners     []net.Listener
+	amqpListeners []net.Listener
 	natsListeners []net.Listener
 	wg            sync.WaitGroup
 	stopOnce      sync.Once
@@ -56,6 +59,7 @@ func Start(cfg *config.Config, log *slog.Logger) (*Server, error) {
 		MaxClients:        cfg.Int("maxclients"),
 		PubSubOutputLimit: int(cfg.Bytes("client-output-buffer-limit-pubsub")),
 		QueryBufferLimit:  int(cfg.Bytes("client-query-buffer-limit")),
+		ProtoMaxBulkLen:   int(cfg.Bytes("proto-max-bulk-len")),
 		RequirePass:       cfg.Str("requirepass"),
 		Logger:            log,
 		Config:            cfg,
@@ -92,6 +96,26 @@ func Start(cfg *config.Config, log *slog.Logger) (*Server, error) {
 		s.listeners = append(s.listeners, ln)
 		log.Info("RESP listening", "addr", ln.Addr().String())
 	}
+	if port := cfg.Int("amqp-port"); port != 0 {
+		aopts := amqpbridge.Options{Logger: log}
+		if s.persist != nil {
+			aopts.Durability = s.persist.aof
+		}
+		s.AMQP = amqpbridge.New(s.Engine, s.Queues, aopts)
+		for _, addr := range strings.Fields(cfg.Str("bind")) {
+			ln, err := net.Listen("tcp", net.JoinHostPort(addr, strconv.Itoa(port)))
+			if err != nil {
+				s.closeListeners()
+				if s.persist != nil {
+					s.persist.close()
+				}
+				s.Engine.Close()
+				return nil, fmt.Errorf("listen: %w", err)
+			}
+			s.amqpListeners = append(s.amqpListeners, ln)
+			log.Info("AMQP listening", "addr", ln.Addr().String())
+		}
+	}
 	if port := cfg.Int("nats-port"); port != 0 {
 		if err := s.startNATS(cfg, port); err != nil {
 			s.closeListeners()
@@ -111,6 +135,15 @@ func Start(cfg *config.Config, log *slog.Logger) (*Server, error) {
 			}
 		}(ln)
 	}
+	for _, ln := range s.amqpListeners {
+		s.wg.Add(1)
+		go func(ln net.Listener) {
+			defer s.wg.Done()
+			if err := s.AMQP.Serve(ln); err != nil && !errors.Is(err, amqpbridge.ErrServerClosed) {
+				log.Error("AMQP serve", "err", err)
+			}
+		}(ln)
+	}
 	for _, ln := range s.natsListeners {
 		s.wg.Add(1)
 		go func(ln net.Listener) {
@@ -121,6 +154,15 @@ func Start(cfg *config.Config, log *slog.Logger) (*Server, error) {
 		}(ln)
 	}
 	return s, nil
+}
+
+// AMQPAddr returns the address of the first AMQP listener, or "" when the
+// AMQP front is disabled.
+func (s *Server) AMQPAddr() string {
+	if len(s.amqpListeners) == 0 {
+		return ""
+	}
+	return s.amqpListeners[0].Addr().String()
 }
 
 // startNATS creates the NATS front and its listeners (served by Start).
@@ -170,6 +212,9 @@ func (s *Server) closeListeners() {
 	for _, ln := range s.listeners {
 		ln.Close()
 	}
+	for _, ln := range s.amqpListeners {
+		ln.Close()
+	}
 }
 
 // Done is closed when the server has stopped.
@@ -181,8 +226,12 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	var err error
 	s.stopOnce.Do(func() {
 		s.log.Info("shutting down")
+		s.closeListeners()
+		if s.AMQP != nil {
+			err = s.AMQP.Shutdown(ctx)
+		}
 		if s.NATS != nil {
-			if nerr := s.NATS.Shutdown(ctx); nerr != nil {
+			if nerr := s.NATS.Shutdown(ctx); err == nil {
 				err = nerr
 			}
 		}
