@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -15,7 +16,7 @@ import (
 
 // TestExamples builds the programs under examples/nats once, starts
 // Switchyard with its NATS front, and runs each against it (-url for NATS,
-// -addr for RESP, to the cross-protocol one). A program checks its own outcome and exits non-zero on
+// and, to the cross-protocol one, -addr for RESP and -amqp for AMQP). A program checks its own outcome and exits non-zero on
 // failure; the test also requires its final "<name>: OK" line.
 func TestExamples(t *testing.T) {
 	root := testutil.RepoRoot(t)
@@ -40,14 +41,17 @@ func TestExamples(t *testing.T) {
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "go build ./examples/nats/...:\n%s", out)
 
-	s, url := testutil.StartSwitchyardNATS(t)
+	s := testutil.StartSwitchyard(t,
+		[]string{"nats-port", strconv.Itoa(testutil.FreePort(t))},
+		[]string{"amqp-port", strconv.Itoa(testutil.FreePort(t))})
+	url := "nats://" + s.NATSAddr()
 	for _, name := range programs {
 		t.Run(name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
 			args := []string{"-url", url}
-			if name == "crossproto" { // the one that also speaks RESP
-				args = append(args, "-addr", s.RESPAddr())
+			if name == "crossproto" { // the one that also speaks RESP and AMQP
+				args = append(args, "-addr", s.RESPAddr(), "-amqp", "amqp://guest:guest@"+s.AMQPAddr()+"/")
 			}
 			cmd := exec.CommandContext(ctx, filepath.Join(bin, name), args...)
 			cmd.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0 halt_on_error=1")
