@@ -270,6 +270,15 @@ func (r *Registry) Get(name string) (*Exchange, bool) {
 	return e.copy(), true
 }
 
+// HasBindings reports whether exchange name is the source of at least one
+// binding (false for a missing exchange), in constant time. The NATS front
+// uses it to skip routing its publishes into amq.topic while nothing is
+// bound there.
+func (r *Registry) HasBindings(name string) bool {
+	e, ok := r.exchanges[name]
+	return ok && len(e.bindings) > 0
+}
+
 // CheckPublish checks that a client may publish to the named exchange
 // (basic.publish): ErrNotFound ("no exchange 'x' in vhost '/'") when it does
 // not exist, ErrAccessRefused ("cannot publish to internal exchange 'x' in

@@ -361,3 +361,23 @@ func TestCheckPublish(t *testing.T) {
 		t.Fatalf("Route(internal) = %v, %v", got, err)
 	}
 }
+
+func TestHasBindings(t *testing.T) {
+	r := NewRegistry()
+	if r.HasBindings("amq.topic") || r.HasBindings("missing") {
+		t.Fatal("fresh registry has bindings")
+	}
+	b := Binding{Source: "amq.topic", Destination: "q", RoutingKey: "a.#"}
+	if err := r.Bind(b); err != nil {
+		t.Fatal(err)
+	}
+	if !r.HasBindings("amq.topic") || r.HasBindings("amq.direct") {
+		t.Fatal("HasBindings after Bind")
+	}
+	if err := r.Unbind(b); err != nil {
+		t.Fatal(err)
+	}
+	if r.HasBindings("amq.topic") {
+		t.Fatal("HasBindings after Unbind")
+	}
+}

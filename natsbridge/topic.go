@@ -69,6 +69,16 @@ func (c *conn) flushTopic() {
 	var persisted bool
 	var nobody []int // records to answer with no-responders
 	s.eng.Exec(func(tx *broker.Tx) {
+		if !s.qb.Exchanges(tx).HasBindings(topicExchange) {
+			// Nothing is bound to amq.topic: every publish would reach no
+			// queue, and the hook skips this front's own messages.
+			for i := range b.recs {
+				if b.recs[i].noResp {
+					nobody = append(nobody, i)
+				}
+			}
+			return
+		}
 		for i := range b.recs {
 			r := &b.recs[i]
 			m := &queue.Message{Exchange: topicExchange, RoutingKey: string(b.get(r.subj)), Body: b.get(r.body)}
