@@ -74,53 +74,57 @@ func parseHeaderBlock(hdr []byte, fn func(key, value string)) {
 // applyHeaders fills m's properties and headers table from a NATS header
 // block.
 func applyHeaders(m *queue.Message, hdr []byte) {
-	p := &m.Props
-	parseHeaderBlock(hdr, func(key, value string) {
-		switch {
-		case strings.EqualFold(key, hdrContentType):
-			p.ContentType = value
-		case strings.EqualFold(key, hdrContentEncoding):
-			p.ContentEncoding = value
-		case strings.EqualFold(key, hdrDeliveryMode):
-			if n, err := strconv.Atoi(value); err == nil && (n == 1 || n == 2) {
-				p.DeliveryMode = uint8(n)
-			}
-		case strings.EqualFold(key, hdrPriority):
-			if n, err := strconv.Atoi(value); err == nil && n >= 0 && n <= 255 {
-				p.Priority = uint8(n)
-			}
-		case strings.EqualFold(key, hdrCorrelationID):
-			p.CorrelationID = value
-		case strings.EqualFold(key, hdrExpiration):
-			if n, err := strconv.ParseInt(value, 10, 64); err == nil && n >= 0 {
-				p.Expiration = value
-			}
-		case strings.EqualFold(key, hdrMessageID):
-			p.MessageID = value
-		case strings.EqualFold(key, hdrTimestamp):
-			if n, err := strconv.ParseInt(value, 10, 64); err == nil {
-				p.Timestamp = n
-			}
-		case strings.EqualFold(key, hdrType):
-			p.Type = value
-		case strings.EqualFold(key, hdrUserID):
-			p.UserID = value
-		case strings.EqualFold(key, hdrAppID):
-			p.AppID = value
-		default:
-			if p.Headers == nil {
-				p.Headers = queue.Table{}
-			}
-			switch old := p.Headers[key].(type) {
-			case nil:
-				p.Headers[key] = value
-			case string:
-				p.Headers[key] = []any{old, value}
-			case []any:
-				p.Headers[key] = append(old, value)
-			}
+	parseHeaderBlock(hdr, func(key, value string) { applyHeader(&m.Props, key, value) })
+}
+
+// applyHeader maps one NATS header onto AMQP properties: an Amqp-* name
+// sets its property, any other name adds to the headers table (a repeated
+// name becomes an array of strings).
+func applyHeader(p *queue.Properties, key, value string) {
+	switch {
+	case strings.EqualFold(key, hdrContentType):
+		p.ContentType = value
+	case strings.EqualFold(key, hdrContentEncoding):
+		p.ContentEncoding = value
+	case strings.EqualFold(key, hdrDeliveryMode):
+		if n, err := strconv.Atoi(value); err == nil && (n == 1 || n == 2) {
+			p.DeliveryMode = uint8(n)
 		}
-	})
+	case strings.EqualFold(key, hdrPriority):
+		if n, err := strconv.Atoi(value); err == nil && n >= 0 && n <= 255 {
+			p.Priority = uint8(n)
+		}
+	case strings.EqualFold(key, hdrCorrelationID):
+		p.CorrelationID = value
+	case strings.EqualFold(key, hdrExpiration):
+		if n, err := strconv.ParseInt(value, 10, 64); err == nil && n >= 0 {
+			p.Expiration = value
+		}
+	case strings.EqualFold(key, hdrMessageID):
+		p.MessageID = value
+	case strings.EqualFold(key, hdrTimestamp):
+		if n, err := strconv.ParseInt(value, 10, 64); err == nil {
+			p.Timestamp = n
+		}
+	case strings.EqualFold(key, hdrType):
+		p.Type = value
+	case strings.EqualFold(key, hdrUserID):
+		p.UserID = value
+	case strings.EqualFold(key, hdrAppID):
+		p.AppID = value
+	default:
+		if p.Headers == nil {
+			p.Headers = queue.Table{}
+		}
+		switch old := p.Headers[key].(type) {
+		case nil:
+			p.Headers[key] = value
+		case string:
+			p.Headers[key] = []any{old, value}
+		case []any:
+			p.Headers[key] = append(old, value)
+		}
+	}
 }
 
 // headerBlock returns the NATS header block for a message of the

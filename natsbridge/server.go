@@ -250,11 +250,13 @@ func (s *Server) infoLine(id uint64, local, remote net.Addr) []byte {
 }
 
 // Serve accepts connections on ln until Shutdown or Close, and then
-// returns ErrServerClosed. Any other accept error is returned as is.
+// returns ErrServerClosed (closing ln, also when the server was already
+// closed). Any other accept error is returned as is.
 func (s *Server) Serve(ln net.Listener) error {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
+		ln.Close()
 		return ErrServerClosed
 	}
 	s.listeners[ln] = struct{}{}

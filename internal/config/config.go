@@ -73,6 +73,7 @@ var Directives = []Directive{
 	{Name: "nats-max-pending", Kind: Bytes, Default: "64mb", Help: "pending output of a NATS client past which it is disconnected as a slow consumer"},
 	{Name: "nats-ping-interval", Kind: Int, Default: "120000", Help: "milliseconds between the server's PINGs to a NATS client"},
 	{Name: "nats-max-pings-out", Kind: Int, Default: "2", Help: "unanswered PINGs after which a NATS client is closed as stale"},
+	{Name: "nats-link", Kind: Multi, Default: "", Help: "a link to an external NATS server: name url from-queue=q to-subject=s [jetstream=yes] | name url from-subject=s to-exchange=x [routing-key=k] [durable=d] (docs/nats.md)"},
 }
 
 // Config is a set of settings. The zero value is not usable; call New.
@@ -155,6 +156,9 @@ func (c *Config) Set(name string, args []string) error {
 
 // Str returns a setting's value (Multi: all occurrences joined by spaces).
 func (c *Config) Str(name string) string { return strings.Join(c.vals[name], " ") }
+
+// Values returns every occurrence of a Multi setting, in order.
+func (c *Config) Values(name string) []string { return append([]string(nil), c.vals[name]...) }
 
 // Int returns an Int setting.
 func (c *Config) Int(name string) int { n, _ := strconv.Atoi(c.Str(name)); return n }

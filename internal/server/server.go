@@ -31,6 +31,8 @@ type Server struct {
 	RESP   *respfront.Server
 	AMQP   *amqpbridge.Server // nil when amqp-port is 0
 	NATS   *natsbridge.Server // nil when nats-port is 0
+	// NATSLinks are the nats-link directives' links, running.
+	NATSLinks []*natsbridge.Link
 
 	log           *slog.Logger
 	listeners     []net.Listener
@@ -153,6 +155,12 @@ func Start(cfg *config.Config, log *slog.Logger) (*Server, error) {
 			}
 		}(ln)
 	}
+	if err := s.startLinks(cfg); err != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = s.Shutdown(ctx)
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -196,6 +204,27 @@ func (s *Server) startNATS(cfg *config.Config, port int) error {
 	return nil
 }
 
+// startLinks starts the links of the nats-link directives.
+func (s *Server) startLinks(cfg *config.Config) error {
+	for _, v := range cfg.Values("nats-link") {
+		spec, err := natsbridge.ParseLinkSpec(strings.Fields(v))
+		if err != nil {
+			return err
+		}
+		lopts := natsbridge.LinkOptions{Logger: s.log}
+		if s.persist != nil {
+			lopts.Durability = s.persist.aof
+		}
+		l, err := natsbridge.StartLink(s.Engine, s.Queues, spec, lopts)
+		if err != nil {
+			return err
+		}
+		s.NATSLinks = append(s.NATSLinks, l)
+		s.log.Info("NATS link started", "link", spec.Name, "url", spec.URL)
+	}
+	return nil
+}
+
 // NATSAddr returns the address of the first NATS listener, or "" when the
 // NATS front is disabled.
 func (s *Server) NATSAddr() string {
@@ -226,6 +255,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	var err error
 	s.stopOnce.Do(func() {
 		s.log.Info("shutting down")
+		for _, l := range s.NATSLinks {
+			l.Close()
+		}
 		s.closeListeners()
 		if s.AMQP != nil {
 			err = s.AMQP.Shutdown(ctx)
