@@ -155,6 +155,12 @@ type Link struct {
 	wg   sync.WaitGroup
 	once sync.Once
 
+	// handlerMu makes Close wait for an in link's message handler (run by
+	// nats.go's goroutine) and keeps later ones out: handlers hold it for
+	// reading, Close takes it for writing and sets closed.
+	handlerMu sync.RWMutex
+	closed    bool
+
 	// out links: deliveries from the local queue, appended under the
 	// engine lock by the consumer's Deliver callback (pendingMu is a leaf
 	// taken inside the engine lock), taken by the pump goroutine.
@@ -162,7 +168,17 @@ type Link struct {
 	pendingMu sync.Mutex
 	pending   []*queue.Delivery
 	wake      chan struct{}
+
+	// in links with a durable consumer under appendfsync always: messages
+	// published locally, waiting for the fsync before their ack (the acker
+	// goroutine waits once for many: group commit).
+	acks chan *nats.Msg
 }
+
+// linkAckWait is the AckWait of an in link's durable consumer: a message
+// the link took but never acked (it stopped, or crashed) comes again after
+// this long.
+const linkAckWait = 5 * time.Second
 
 // linkOwner is the connection id of links' channels (exclusive queues of
 // clients are not theirs to consume).
@@ -256,12 +272,14 @@ func (l *Link) Spec() LinkSpec { return l.spec }
 // deliveries go back to their queue, flagged redelivered.
 func (l *Link) Close() {
 	l.once.Do(func() {
-		close(l.stop)
-		if l.sub != nil {
-			_ = l.sub.Unsubscribe()
-		}
-		l.nc.Close()
+		// No Unsubscribe: for a JetStream durable it would delete the
+		// consumer, and with it the position the link resumes from.
+		l.handlerMu.Lock()
+		l.closed = true
+		l.handlerMu.Unlock()
+		close(l.stop) // the acker acks what is already on disk, then ends
 		l.wg.Wait()
+		l.nc.Close()
 		if l.ch != nil {
 			l.eng.Exec(func(tx *broker.Tx) { l.ch.Close(tx) })
 		}
@@ -423,7 +441,12 @@ func natsHeader(m *queue.Message) nats.Header {
 
 func (l *Link) startIn() error {
 	handler := func(m *nats.Msg) {
-		err := l.publishLocal(m)
+		l.handlerMu.RLock()
+		defer l.handlerMu.RUnlock()
+		if l.closed {
+			return // not acked: the external server delivers it again
+		}
+		persisted, err := l.publishLocal(m)
 		if l.spec.Durable == "" {
 			return // core NATS: nothing to acknowledge
 		}
@@ -432,25 +455,82 @@ func (l *Link) startIn() error {
 			_ = m.Nak()
 			return
 		}
+		if persisted && l.acks != nil {
+			l.acks <- m // acked once fsynced
+			return
+		}
 		_ = m.Ack()
+	}
+	if d := l.opts.Durability; d != nil && d.Always() && l.spec.Durable != "" {
+		l.acks = make(chan *nats.Msg, 1024)
+		l.wg.Add(1)
+		go l.ackSynced(d)
 	}
 	var err error
 	if l.spec.Durable != "" {
 		l.sub, err = l.js.Subscribe(l.spec.FromSubject, handler,
-			nats.Durable(l.spec.Durable), nats.ManualAck(), nats.AckExplicit(), nats.DeliverAll())
+			nats.Durable(l.spec.Durable), nats.ManualAck(), nats.AckExplicit(), nats.DeliverAll(),
+			nats.AckWait(linkAckWait))
 	} else {
 		l.sub, err = l.nc.Subscribe(l.spec.FromSubject, handler)
 	}
 	return err
 }
 
-// publishLocal publishes one external message to the local exchange; under
-// appendfsync always it returns once the message is on disk.
-func (l *Link) publishLocal(nm *nats.Msg) error {
+// ackSynced acks in links' messages once the AOF has fsynced them: it
+// takes every message waiting, waits for one fsync covering all, and acks
+// them (group commit).
+func (l *Link) ackSynced(d Durability) {
+	defer l.wg.Done()
+	var batch []*nats.Msg
+	for {
+		stopping := false
+		select {
+		case <-l.stop:
+			stopping = true
+		case m := <-l.acks:
+			batch = append(batch[:0], m)
+		}
+		if stopping {
+			// Handlers have stopped: ack what they published, once on disk.
+			batch = batch[:0]
+			for len(l.acks) > 0 {
+				batch = append(batch, <-l.acks)
+			}
+			if len(batch) > 0 && d.WaitSynced(d.Offset()) == nil {
+				for _, m := range batch {
+					_ = m.Ack()
+				}
+			}
+			return
+		}
+	more:
+		for len(batch) < cap(l.acks) {
+			select {
+			case m := <-l.acks:
+				batch = append(batch, m)
+			default:
+				break more
+			}
+		}
+		if err := d.WaitSynced(d.Offset()); err != nil {
+			l.setErr(err)
+			continue // not acked: redelivered by the external server
+		}
+		for _, m := range batch {
+			_ = m.Ack()
+		}
+	}
+}
+
+// publishLocal publishes one external message to the local exchange. It
+// reports whether the message went to the AOF (persistent), for the ack to
+// wait for the fsync under appendfsync always.
+func (l *Link) publishLocal(nm *nats.Msg) (persisted bool, err error) {
 	via := nm.Header.Get(ViaHeader)
 	if l.cameThrough(via) {
 		l.looped.Add(1)
-		return nil
+		return false, nil
 	}
 	key := l.spec.RoutingKey
 	if key == "" {
@@ -475,16 +555,11 @@ func (l *Link) publishLocal(nm *nats.Msg) error {
 		// here too (it persists in durable queues).
 		m.Props.DeliveryMode = 2
 	}
-	var err error
-	l.eng.Exec(func(tx *broker.Tx) { _, err = l.qb.Publish(tx, nil, m, false) })
+	n := 0
+	l.eng.Exec(func(tx *broker.Tx) { n, err = l.qb.Publish(tx, nil, m, false) })
 	if err != nil {
-		return err
-	}
-	if d := l.opts.Durability; d != nil && d.Always() && m.Persistent() {
-		if err := d.WaitSynced(d.Offset()); err != nil {
-			return err
-		}
+		return false, err
 	}
 	l.moved.Add(1)
-	return nil
+	return n > 0 && m.Persistent(), nil
 }

@@ -289,3 +289,69 @@ func TestLinkNoLoop(t *testing.T) {
 	none(t, sub, obs)
 	require.EqualValues(t, 1, in.Status().Moved)
 }
+
+// TestLinkInSurvivesLocalRestart: Switchyard (appendfsync always) is shut
+// down in the middle of moving 5,000 messages from a JetStream stream
+// through a configured in link, and started again on the same data: the
+// link resumes from its durable consumer and every message ends up in the
+// durable local queue; duplicates only for messages whose ack was lost.
+func TestLinkInSurvivesLocalRestart(t *testing.T) {
+	ext := startExtNATS(t)
+	_, js := jsContext(t, ext.url())
+	_, err := js.AddStream(&nats.StreamConfig{Name: "RS", Subjects: []string{"rs.>"}, Storage: nats.FileStorage})
+	require.NoError(t, err)
+	const n = 5000
+	for i := range n {
+		_, err := js.PublishAsync("rs.x", []byte(strconv.Itoa(i)))
+		require.NoError(t, err)
+	}
+	select {
+	case <-js.PublishAsyncComplete():
+	case <-time.After(20 * time.Second):
+		t.Fatal("stream publishes not acknowledged")
+	}
+
+	dir := t.TempDir()
+	base := [][]string{{"dir", dir}, {"appendfsync", "always"}}
+	s0 := testutil.StartSwitchyard(t, base...)
+	rc := testutil.Client(t, s0.RESPAddr(), 3)
+	do(t, rc, "QUEUE.DECLARE", "rsq", "DURABLE")
+	do(t, rc, "QUEUE.BIND", "rsq", "amq.topic", "rs.#")
+	shutdown := func(s interface{ Shutdown(context.Context) error }) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		require.NoError(t, s.Shutdown(ctx))
+	}
+	shutdown(s0)
+
+	withLink := append(base, []string{"nats-link", "rs-in", ext.url(), "from-subject=rs.>", "to-exchange=amq.topic", "durable=sy"})
+	s1 := testutil.StartSwitchyard(t, withLink...)
+	require.Eventually(t, func() bool { return s1.NATSLinks[0].Status().Moved >= 500 }, 20*time.Second, time.Millisecond)
+	shutdown(s1)
+	before := s1.NATSLinks[0].Status().Moved
+	require.Less(t, before, int64(n), "the transfer finished before the restart")
+
+	s2 := testutil.StartSwitchyard(t, withLink...)
+	rc = testutil.Client(t, s2.RESPAddr(), 3)
+	require.Eventually(t, func() bool {
+		ci, err := js.ConsumerInfo("RS", "sy")
+		return err == nil && ci.NumAckPending == 0 && ci.NumPending == 0
+	}, 30*time.Second, 5*time.Millisecond)
+	seen := make([]int, n)
+	total := 0
+	for {
+		v, err := rc.Do(context.Background(), "QUEUE.GET", "rsq", "NOACK").Result()
+		if err == redis.Nil {
+			break
+		}
+		require.NoError(t, err)
+		i, err := strconv.Atoi(asMap(t, v)["body"].(string))
+		require.NoError(t, err)
+		seen[i]++
+		total++
+	}
+	for i, c := range seen {
+		require.Positive(t, c, "message %d lost", i)
+	}
+	t.Logf("moved %d before the restart; %d in the queue for %d messages (%d duplicates)", before, total, n, total-n)
+}
