@@ -268,3 +268,22 @@ func (nopHandler) onPong() error                 { return nil }
 func (nopHandler) onPub(*pubArg, []byte) error   { return nil }
 func (nopHandler) onSub(_, _, _ []byte) error    { return nil }
 func (nopHandler) onUnsub(_ []byte, _ int) error { return nil }
+
+// TestParserControlLineBoundary: arguments of exactly the limit pass, one
+// byte more fails, whether or not the line arrives in one read.
+func TestParserControlLineBoundary(t *testing.T) {
+	for _, extra := range []int{0, 1} {
+		subject := strings.Repeat("s", testControl-2+extra) // + " 1"
+		in := []byte("SUB " + subject + " 1\r\n")
+		for _, cuts := range [][]int{nil, {5}, {len(in) - 2}} {
+			ops, err := feed(in, cuts, false)
+			if extra == 0 {
+				if err != nil || len(ops) != 1 {
+					t.Fatalf("at the limit, cuts %v: %q %v", cuts, ops, err)
+				}
+			} else if !errors.Is(err, ErrMaxControlLine) {
+				t.Fatalf("over the limit, cuts %v: %q %v", cuts, ops, err)
+			}
+		}
+	}
+}

@@ -119,6 +119,10 @@ func TestInsertMatchRemove(t *testing.T) {
 	if !slices.Equal(queues["q"], []int{7, 8}) || !slices.Equal(queues["r"], []int{9}) || len(queues) != 2 {
 		t.Fatalf("queues = %v", queues)
 	}
+	p2, q2 := names(sl.MatchBytes([]byte("foo.bar")))
+	if !slices.Equal(p2, plain) || !equalResult(p2, q2, plain, queues) {
+		t.Fatalf("MatchBytes differs: %v %v", p2, q2)
+	}
 	plain, _ = names(sl.Match("foo"))
 	if !slices.Equal(plain, []int{1, 5, 10}) {
 		t.Fatalf("foo: plain = %v", plain)
