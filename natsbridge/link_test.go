@@ -355,3 +355,61 @@ func TestLinkInSurvivesLocalRestart(t *testing.T) {
 	}
 	t.Logf("moved %d before the restart; %d in the queue for %d messages (%d duplicates)", before, total, n, total-n)
 }
+
+// TestLinkInSurvivesExternalRestart: the external server is killed and
+// started again while an in link drains its stream; the durable consumer
+// resumes and every message arrives.
+func TestLinkInSurvivesExternalRestart(t *testing.T) {
+	ext := startExtNATS(t)
+	_, js := jsContext(t, ext.url())
+	_, err := js.AddStream(&nats.StreamConfig{Name: "XR", Subjects: []string{"xr.>"}, Storage: nats.FileStorage})
+	require.NoError(t, err)
+	const n = 3000
+	publish := func(js nats.JetStreamContext, from, to int) {
+		for i := from; i < to; i++ {
+			_, err := js.PublishAsync("xr.x", []byte(strconv.Itoa(i)))
+			require.NoError(t, err)
+		}
+		select {
+		case <-js.PublishAsyncComplete():
+		case <-time.After(20 * time.Second):
+			t.Fatal("stream publishes not acknowledged")
+		}
+	}
+	publish(js, 0, n/2)
+
+	s := testutil.StartSwitchyard(t)
+	rc := testutil.Client(t, s.RESPAddr(), 3)
+	do(t, rc, "QUEUE.DECLARE", "xrq", "DURABLE")
+	do(t, rc, "QUEUE.BIND", "xrq", "amq.topic", "xr.#")
+	link, err := natsbridge.StartLink(s.Engine, s.Queues, natsbridge.LinkSpec{
+		Name: "xr-in", URL: ext.url(), FromSubject: "xr.>", ToExchange: "amq.topic", Durable: "sy",
+	}, natsbridge.LinkOptions{Logger: testLogger(), MaxReconnectWait: 200 * time.Millisecond})
+	require.NoError(t, err)
+	t.Cleanup(link.Close)
+	require.Eventually(t, func() bool { return link.Status().Moved >= 100 }, 20*time.Second, time.Millisecond)
+	ext.stop()
+	require.Eventually(t, func() bool { return !link.Status().Connected }, 10*time.Second, time.Millisecond)
+	ext.start()
+	_, js = jsContext(t, ext.url())
+	publish(js, n/2, n)
+	require.Eventually(t, func() bool {
+		ci, err := js.ConsumerInfo("XR", "sy")
+		return err == nil && ci.NumAckPending == 0 && ci.NumPending == 0
+	}, 30*time.Second, 5*time.Millisecond)
+	seen := make([]bool, n)
+	for {
+		v, err := rc.Do(context.Background(), "QUEUE.GET", "xrq", "NOACK").Result()
+		if err == redis.Nil {
+			break
+		}
+		require.NoError(t, err)
+		i, err := strconv.Atoi(asMap(t, v)["body"].(string))
+		require.NoError(t, err)
+		seen[i] = true
+	}
+	for i, ok := range seen {
+		require.True(t, ok, "message %d lost", i)
+	}
+	require.True(t, link.Status().Connected)
+}

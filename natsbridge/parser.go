@@ -59,10 +59,12 @@ type ParseError struct {
 	Offset int64  // offset of that byte in the connection's input
 }
 
+// Error returns the violation with its state and offset.
 func (e *ParseError) Error() string {
 	return fmt.Sprintf("natsbridge: %v (state %s, offset %d)", e.Err, e.State, e.Offset)
 }
 
+// Unwrap returns the Err* variable, for errors.Is.
 func (e *ParseError) Unwrap() error { return e.Err }
 
 // parseState is where the parser is between two bytes.
