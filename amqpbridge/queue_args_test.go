@@ -6,6 +6,8 @@ import (
 
 	amqp "github.com/rabbitmq/amqp091-go"
 	"github.com/stretchr/testify/require"
+
+	"github.com/switchyard/switchyard/broker"
 )
 
 // Queue arguments end to end with amqp091-go (RabbitMQ 3.10 semantics).
@@ -231,23 +233,31 @@ func TestSingleActiveConsumerFailover(t *testing.T) {
 }
 
 func TestQueueExpiresDeletes(t *testing.T) {
-	ch, conn, _ := channel(t)
+	s, url := start(t)
+	conn := dial(t, url)
+	ch, err := conn.Channel()
+	require.NoError(t, err)
 	declare(t, ch, "ephemeral", amqp.Table{"x-expires": 30})
 	declare(t, ch, "kept", amqp.Table{"x-expires": 30})
 	d := consume(t, ch, "kept", "", true)
-	require.Eventually(t, func() bool {
-		c, err := conn.Channel()
-		require.NoError(t, err)
-		_, err = c.QueueDeclarePassive("ephemeral", false, false, false, false, nil)
-		if err == nil {
-			_ = c.Close()
-			return false
-		}
-		amqpErr(t, err, 404, "NOT_FOUND - no queue 'ephemeral' in vhost '/'")
-		return true
-	}, 5*time.Second, 10*time.Millisecond)
+	// Watch the broker's queue list: a passive declare would renew the
+	// lease, as in RabbitMQ.
+	exists := func(name string) bool {
+		found := false
+		s.Engine.Exec(func(tx *broker.Tx) {
+			for _, q := range s.Queues.Queues(tx) {
+				found = found || q.Name == name
+			}
+		})
+		return found
+	}
+	require.Eventually(t, func() bool { return !exists("ephemeral") }, 5*time.Second, 5*time.Millisecond)
+	other, err := conn.Channel()
+	require.NoError(t, err)
+	_, err = other.QueueDeclarePassive("ephemeral", false, false, false, false, nil)
+	amqpErr(t, err, 404, "NOT_FOUND - no queue 'ephemeral' in vhost '/'")
 	// A queue with a consumer is in use and stays.
-	_, err := ch.QueueDeclarePassive("kept", false, false, false, false, nil)
+	_, err = ch.QueueDeclarePassive("kept", false, false, false, false, nil)
 	require.NoError(t, err)
 	publishTo(t, ch, "kept", amqp.Publishing{Body: []byte("still here")})
 	require.Equal(t, "still here", string(recv(t, d).Body))

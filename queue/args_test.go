@@ -481,8 +481,15 @@ func TestQueueExpires(t *testing.T) {
 	require.Nil(t, f.get("tmp"))
 	f.advance(999)
 	require.Equal(t, 0, f.tick())
-	// So does a redeclare.
+	// So does a redeclare, passive or not.
 	f.mustDeclare("tmp", Table{"x-expires": int64(1000)})
+	f.advance(999)
+	f.tick()
+	require.True(t, f.exists("tmp"))
+	f.exec(func(tx *broker.Tx) {
+		_, err := f.b.DeclareQueue(tx, f.ch, QueueOptions{Name: "tmp", Passive: true})
+		require.NoError(t, err)
+	})
 	f.advance(999)
 	f.tick()
 	require.True(t, f.exists("tmp"))

@@ -92,7 +92,7 @@ func (b *Broker) Close() {
 }
 
 // Tick runs the periodic check once, at the engine clock: queues unused
-// (no consumers, no basic.get, no redeclare) for their x-expires are
+// (no consumers, no basic.get, no redeclare, passive or not) for their x-expires are
 // deleted, and expired messages at the head of queues with a dead-letter
 // exchange are dead-lettered. It returns the number of queues deleted.
 func (b *Broker) Tick(tx *broker.Tx) int {
@@ -199,8 +199,8 @@ func (b *Broker) DeclareQueue(tx *broker.Tx, ch *Channel, o QueueOptions) (Queue
 			if err := equivalentArgs(name, o.Args, q.rawArgs); err != nil {
 				return QueueInfo{}, err
 			}
-			q.lastUsed = tx.NowMs() // a redeclare renews x-expires
 		}
+		q.lastUsed = tx.NowMs() // a redeclare, passive too, renews x-expires (as RabbitMQ)
 		return q.info(), nil
 	}
 	if o.Passive {
