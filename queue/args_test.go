@@ -575,3 +575,16 @@ func TestPersistedArgsRoundTrip(t *testing.T) {
 	})
 	require.Contains(t, f.prop.cmds, "QUEUE.DECLARE d DURABLE ARG x-max-priority 3 ARG x-overflow reject-publish ARG x-single-active-consumer true")
 }
+
+// deathCount returns the count of the x-death entry for queue and reason,
+// 0 when absent.
+func deathCount(h Table, queue, reason string) int64 {
+	deaths, _ := h["x-death"].([]any)
+	for _, e := range deaths {
+		if t, ok := e.(Table); ok && str(t["queue"]) == queue && str(t["reason"]) == reason {
+			n, _ := toInt64(t["count"])
+			return n
+		}
+	}
+	return 0
+}

@@ -145,16 +145,3 @@ func str(v any) string {
 	}
 	return ""
 }
-
-// deathCount returns the count of the x-death entry for queue and reason,
-// 0 when absent (for tests and tools).
-func deathCount(h Table, queue, reason string) int64 {
-	deaths, _ := h["x-death"].([]any)
-	for _, e := range deaths {
-		if t, ok := e.(Table); ok && str(t["queue"]) == queue && str(t["reason"]) == reason {
-			n, _ := toInt64(t["count"])
-			return n
-		}
-	}
-	return 0
-}
