@@ -1,0 +1,1159 @@
+package respfront_test
+
+import (
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/switchyard/switchyard/internal/testutil"
+)
+
+// Differential tests of the hash and set families against a real
+// redis-server 7.0: the same commands go to both servers over raw
+// connections and the replies are compared.
+//
+// Comparison rules:
+//   - Exact, byte for byte, by default. Small hashes (listpack in Redis) and
+//     integer sets (intset) are ordered exactly as Redis orders them, so
+//     their HGETALL, SMEMBERS, HSCAN and SSCAN replies are compared exactly
+//     in the script.
+//   - Order-insensitive (elements, or field/value pairs, sorted) for the
+//     replies whose order Redis leaves to its hash table: SMEMBERS, SINTER,
+//     SUNION, SDIFF, HGETALL, HKEYS, HVALS, and SPOP, SRANDMEMBER and
+//     HRANDFIELD when they return the whole set or hash.
+//   - Random replies (SPOP, SRANDMEMBER, HRANDFIELD on part of a key) are
+//     checked on each side against the key's content read from Redis just
+//     before: reply type, length, distinctness for positive counts,
+//     membership and field values. After an SPOP the two servers hold
+//     different members; Switchyard is brought back in line with SADD and
+//     SREM.
+//   - HSCAN and SSCAN of a table-encoded key: the cursors depend on the hash
+//     function, so when a reply is not identical both sides run a full
+//     iteration with the same options and the sets of elements returned
+//     are compared.
+
+// diffPair is one redis-server and one Switchyard connection.
+type diffPair struct {
+	t        *testing.T
+	want     *testutil.Raw // redis-server
+	got      *testutil.Raw // Switchyard
+	proto    int
+	side     *testutil.Raw // a second RESP2 connection to redis-server
+	history  []string
+	failNote string
+	tally    map[string]*[2]int // per command: replies that were not / were errors
+}
+
+func newDiffPair(t *testing.T) *diffPair {
+	t.Helper()
+	redisAddr := testutil.StartRedis(t)
+	sy := start(t)
+	return &diffPair{t: t, want: testutil.DialRaw(t, redisAddr), got: testutil.DialRaw(t, sy),
+		side: testutil.DialRaw(t, redisAddr), proto: 2}
+}
+
+func (p *diffPair) fail(format string, args ...any) {
+	p.t.Helper()
+	from := max(0, len(p.history)-25)
+	p.t.Fatalf("%s\n%s\nlast commands:\n  %s", p.failNote, fmt.Sprintf(format, args...),
+		strings.Join(p.history[from:], "\n  "))
+}
+
+// do sends args to both servers and returns both raw replies.
+func (p *diffPair) do(args ...string) (want, got string) {
+	p.t.Helper()
+	p.history = append(p.history, quoteArgs(args))
+	want, got = p.want.Do(args...), p.got.Do(args...)
+	if p.tally != nil {
+		name := strings.ToUpper(args[0])
+		if p.tally[name] == nil {
+			p.tally[name] = &[2]int{}
+		}
+		if strings.HasPrefix(want, "-") {
+			p.tally[name][1]++
+		} else {
+			p.tally[name][0]++
+		}
+	}
+	return want, got
+}
+
+// hello switches both connections to protocol proto.
+func (p *diffPair) hello(proto int) {
+	p.t.Helper()
+	w, g := p.do("HELLO", strconv.Itoa(proto))
+	require.True(p.t, strings.HasPrefix(w, "%") || strings.HasPrefix(w, "*"), w)
+	require.True(p.t, strings.HasPrefix(g, "%") || strings.HasPrefix(g, "*"), g)
+	p.proto = proto
+}
+
+func quoteArgs(args []string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		if a == "" || strings.ContainsAny(a, " \t\"") || len(a) > 40 {
+			if len(a) > 40 {
+				a = a[:20] + "..." + strconv.Itoa(len(a))
+			}
+			a = strconv.Quote(a)
+		}
+		q[i] = a
+	}
+	return strings.Join(q, " ")
+}
+
+// exact requires identical replies.
+func (p *diffPair) exact(args ...string) {
+	p.t.Helper()
+	w, g := p.do(args...)
+	if w != g {
+		p.fail("%s:\nredis:      %q\nswitchyard: %q", quoteArgs(args), w, g)
+	}
+}
+
+// unordered requires the same replies once the elements of the top-level
+// aggregate (pairs for HGETALL and WITHVALUES) are sorted.
+func (p *diffPair) unordered(args ...string) {
+	p.t.Helper()
+	w, g := p.do(args...)
+	if w == g {
+		return
+	}
+	pairs := pairedReply(args)
+	if canonUnordered(w, pairs) != canonUnordered(g, pairs) {
+		p.fail("%s (order-insensitive):\nredis:      %q\nswitchyard: %q", quoteArgs(args), w, g)
+	}
+}
+
+// pairedReply reports whether a command's flat reply is field/value pairs.
+func pairedReply(args []string) bool {
+	switch strings.ToLower(args[0]) {
+	case "hgetall":
+		return true
+	case "hrandfield":
+		return len(args) == 4
+	}
+	return false
+}
+
+// rv is a parsed RESP reply: its type byte, its text (for scalars) and its
+// elements (for aggregates; a map's keys and values alternate).
+type rv struct {
+	kind  byte
+	text  string
+	elems []rv
+	raw   string
+}
+
+func parseReply(t testing.TB, raw string) rv {
+	t.Helper()
+	v, rest, err := parseRV(raw)
+	require.NoError(t, err, "%q", raw)
+	require.Empty(t, rest, "%q", raw)
+	return v
+}
+
+func parseRV(s string) (rv, string, error) {
+	i := strings.Index(s, "\r\n")
+	if i < 1 {
+		return rv{}, s, fmt.Errorf("malformed reply %q", s)
+	}
+	v := rv{kind: s[0], text: s[1:i]}
+	rest := s[i+2:]
+	switch v.kind {
+	case '$', '=', '!':
+		n, err := strconv.Atoi(v.text)
+		if err != nil {
+			return v, rest, err
+		}
+		if n >= 0 {
+			v.text = rest[:n]
+			rest = rest[n+2:]
+		}
+	case '*', '~', '%', '>':
+		n, err := strconv.Atoi(v.text)
+		if err != nil {
+			return v, rest, err
+		}
+		if v.kind == '%' {
+			n *= 2
+		}
+		for j := 0; j < n; j++ {
+			var e rv
+			if e, rest, err = parseRV(rest); err != nil {
+				return v, rest, err
+			}
+			v.elems = append(v.elems, e)
+		}
+	}
+	v.raw = s[:len(s)-len(rest)]
+	return v, rest, nil
+}
+
+// canonUnordered returns raw with the top-level elements sorted (in pairs
+// for a map or when pairs is set).
+func canonUnordered(raw string, pairs bool) string {
+	v, rest, err := parseRV(raw)
+	if err != nil || rest != "" || v.elems == nil {
+		return raw
+	}
+	step := 1
+	if pairs || v.kind == '%' {
+		step = 2
+	}
+	var items []string
+	for i := 0; i+step <= len(v.elems); i += step {
+		var b strings.Builder
+		for _, e := range v.elems[i : i+step] {
+			b.WriteString(e.raw)
+		}
+		items = append(items, b.String())
+	}
+	slices.Sort(items)
+	return raw[:strings.Index(raw, "\r\n")+2] + strings.Join(items, "")
+}
+
+// scanAll runs a full SCAN-family iteration on one server: args is the
+// command with its cursor at index 2, which is replaced on each call. It
+// returns the sorted elements (field+value strings for HSCAN) or the raw
+// error reply.
+func scanAll(t testing.TB, r *testutil.Raw, args []string, first string) ([]string, string) {
+	t.Helper()
+	args = slices.Clone(args)
+	reply := first
+	pairs := strings.EqualFold(args[0], "hscan")
+	var out []string
+	for calls := 0; ; calls++ {
+		require.Less(t, calls, 100000, "scan does not terminate")
+		if strings.HasPrefix(reply, "-") {
+			return nil, reply
+		}
+		v := parseReply(t, reply)
+		require.Len(t, v.elems, 2, "%q", reply)
+		elems := v.elems[1].elems
+		for i := 0; i < len(elems); i++ {
+			if pairs {
+				out = append(out, elems[i].text+"\x00"+elems[i+1].text)
+				i++
+			} else {
+				out = append(out, elems[i].text)
+			}
+		}
+		if v.elems[0].text == "0" {
+			break
+		}
+		args[2] = v.elems[0].text
+		reply = r.Do(args...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), ""
+}
+
+// scan compares a SCAN-family command: identical replies pass; otherwise
+// both sides iterate fully from cursor 0 with the same options and must
+// return the same elements.
+func (p *diffPair) scan(args ...string) {
+	p.t.Helper()
+	w, g := p.do(args...)
+	if w == g {
+		return
+	}
+	if strings.HasPrefix(w, "-") || strings.HasPrefix(g, "-") {
+		p.fail("%s:\nredis:      %q\nswitchyard: %q", quoteArgs(args), w, g)
+	}
+	if args[2] != "0" {
+		// What a cursor other than 0 designates depends on the hash
+		// function: iterate from the start instead.
+		args = slices.Clone(args)
+		args[2] = "0"
+		w, g = p.want.Do(args...), p.got.Do(args...)
+	}
+	we, werr := scanAll(p.t, p.want, args, w)
+	ge, gerr := scanAll(p.t, p.got, args, g)
+	if werr != gerr || !slices.Equal(we, ge) {
+		p.fail("%s (full iteration):\nredis:      %q %q\nswitchyard: %q %q", quoteArgs(args), werr, we, gerr, ge)
+	}
+}
+
+// TestDiffHashSetScript runs hashSetTranscript against both servers, in
+// RESP2 and then RESP3. A line starting with "~" is compared
+// order-insensitively, one starting with "@" as a full scan; "hello"
+// lines switch the protocol and are not compared.
+func TestDiffHashSetScript(t *testing.T) {
+	p := newDiffPair(t)
+	long := strings.Repeat("L", 70)
+	for n, line := range strings.Split(strings.TrimSpace(hashSetTranscript), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		mode := line[0]
+		if mode == '~' || mode == '@' {
+			line = strings.TrimSpace(line[1:])
+		}
+		args := splitTranscriptLine(line, long)
+		p.failNote = fmt.Sprintf("transcript line %d", n+1)
+		switch {
+		case strings.EqualFold(args[0], "hello"):
+			proto, _ := strconv.Atoi(args[1])
+			p.hello(proto)
+		case mode == '~':
+			p.unordered(args...)
+		case mode == '@':
+			p.scan(args...)
+		default:
+			p.exact(args...)
+		}
+	}
+	// A hash and a set past the packed limits, compared as wholes and by
+	// full scans.
+	for _, proto := range []int{2, 3} {
+		p.hello(proto)
+		sfx := strconv.Itoa(proto)
+		bigh, bigs, bigi := "bigh"+sfx, "bigs"+sfx, "bigi"+sfx
+		hargs := []string{"HSET", bigh}
+		sargs := []string{"SADD", bigs}
+		iargs := []string{"SADD", bigi}
+		for i := range 600 {
+			hargs = append(hargs, "f"+strconv.Itoa(i), strconv.Itoa(i*7))
+			sargs = append(sargs, "m"+strconv.Itoa(i))
+			iargs = append(iargs, strconv.Itoa(i*3-500))
+		}
+		p.exact(hargs...)
+		p.exact(sargs...)
+		p.exact(iargs...)
+		p.unordered("HGETALL", bigh)
+		p.unordered("HKEYS", bigh)
+		p.unordered("SMEMBERS", bigs)
+		p.unordered("SMEMBERS", bigi)
+		p.unordered("SUNION", bigs, bigi)
+		p.unordered("SINTER", bigi, bigi)
+		for _, count := range []string{"1", "7", "100", "1000"} {
+			p.scan("HSCAN", bigh, "0", "COUNT", count)
+			p.scan("SSCAN", bigs, "0", "COUNT", count)
+			p.scan("SSCAN", bigi, "0", "COUNT", count, "MATCH", "*1*")
+			p.scan("HSCAN", bigh, "0", "MATCH", "f1?", "COUNT", count)
+		}
+		p.exact("HLEN", bigh)
+		p.exact("SCARD", bigi)
+		p.exact("SINTERCARD", "2", bigi, bigs)
+		p.exact("SINTERCARD", "1", bigi, "LIMIT", "10")
+		p.exact("SDIFFSTORE", "d"+sfx, bigi, bigs)
+		p.exact("SREM", bigh)
+	}
+	t.Logf("%d commands compared", len(p.history))
+}
+
+// splitTranscriptLine splits a line on spaces; "" is the empty string,
+// LONG a 70-byte string (past the packed limits) and SPACE1 is " 1".
+func splitTranscriptLine(line, long string) []string {
+	args := strings.Fields(line)
+	for i, a := range args {
+		switch a {
+		case `""`:
+			args[i] = ""
+		case "LONG":
+			args[i] = long
+		case "SPACE1":
+			args[i] = " 1"
+		}
+	}
+	return args
+}
+
+// diffSeed returns the seed for the random test: SWITCHYARD_DIFF_SEED or
+// the clock.
+func diffSeed(t *testing.T) uint64 {
+	if s := os.Getenv("SWITCHYARD_DIFF_SEED"); s != "" {
+		v, err := strconv.ParseUint(s, 10, 64)
+		require.NoError(t, err)
+		return v
+	}
+	return uint64(time.Now().UnixNano())
+}
+
+// diffCount returns the number of random commands: SWITCHYARD_DIFF_N or
+// 6000 (half RESP2, half RESP3).
+func diffCount(t *testing.T) int {
+	if s := os.Getenv("SWITCHYARD_DIFF_N"); s != "" {
+		n, err := strconv.Atoi(s)
+		require.NoError(t, err)
+		return n
+	}
+	return 6000
+}
+
+// TestDiffHashSetRandom sends a seeded random sequence of hash, set, string
+// and list commands over a few keys, so types collide and WRONGTYPE paths
+// run, to both servers. Rerun a failure with SWITCHYARD_DIFF_SEED=<seed>.
+func TestDiffHashSetRandom(t *testing.T) {
+	seed := diffSeed(t)
+	n := diffCount(t)
+	t.Logf("seed %d, %d commands (SWITCHYARD_DIFF_SEED=%d to replay)", seed, n, seed)
+	p := newDiffPair(t)
+	p.tally = map[string]*[2]int{}
+	g := &hsGen{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+	for i := range n {
+		if i == n/2 {
+			p.hello(3)
+		}
+		args, kind := g.next()
+		p.failNote = fmt.Sprintf("seed %d, command %d", seed, i)
+		switch kind {
+		case cmpExact:
+			p.exact(args...)
+		case cmpUnordered:
+			p.unordered(args...)
+		case cmpScan:
+			p.scan(args...)
+		case cmpRandom:
+			p.random(args...)
+		}
+	}
+	t.Logf("%d commands compared", len(p.history))
+	names := slices.Sorted(maps.Keys(p.tally))
+	var b strings.Builder
+	for _, name := range names {
+		fmt.Fprintf(&b, " %s %d/%d", name, p.tally[name][0], p.tally[name][1])
+	}
+	t.Logf("replies (non-error/error):%s", b.String())
+}
+
+// How the random test compares a command's replies.
+const (
+	cmpExact = iota
+	cmpUnordered
+	cmpScan
+	cmpRandom
+)
+
+// hsGen generates random commands over a small key space.
+type hsGen struct{ r *rand.Rand }
+
+var (
+	hsKeys    = []string{"h1", "h2", "s1", "s2", "s3", "x"}
+	hsFields  = []string{"f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "", "num", "flt"}
+	hsValues  = []string{"0", "1", "-3", "17", "100", "9223372036854775807", "-9223372036854775808", "1.5", "-0.25", "1e3", "abc", "", " 1", "007", "-0", "3.0e-2", "0x10", "inf"}
+	hsMembers = []string{"0", "1", "2", "3", "5", "8", "13", "-1", "007", "a", "b", "c", "abc", "", "9223372036854775807", "9223372036854775808", "-0"}
+	hsIncrs   = []string{"1", "-1", "5", "100", "-100", "9223372036854775807", "-9223372036854775808", "x", "1.5", "01", ""}
+	hsFloats  = []string{"1", "0.1", "-0.5", "2.5e2", "1e-3", "x", "inf", "-inf", "nan", "3", "0x1p3", "1e400", "10.6", " 1"}
+	hsLong    = strings.Repeat("z", 65)
+)
+
+func (g *hsGen) pick(list []string) string { return list[g.r.IntN(len(list))] }
+
+// key mostly picks a key named for the family (h* for hashes, s* for sets)
+// and sometimes any key, so that types collide.
+func (g *hsGen) key(prefix string) string {
+	if g.r.IntN(100) < 93 {
+		var own []string
+		for _, k := range hsKeys {
+			if strings.HasPrefix(k, prefix) {
+				own = append(own, k)
+			}
+		}
+		return g.pick(own)
+	}
+	return g.pick(hsKeys)
+}
+
+// otherKey is the key for a string or list write: mostly x, sometimes any.
+func (g *hsGen) otherKey() string {
+	if g.r.IntN(100) < 70 {
+		return "x"
+	}
+	return g.pick(hsKeys)
+}
+
+func (g *hsGen) field() string {
+	if g.r.IntN(200) == 0 {
+		return hsLong
+	}
+	return g.pick(hsFields)
+}
+
+func (g *hsGen) value() string {
+	if g.r.IntN(100) == 0 {
+		return hsLong
+	}
+	return g.pick(hsValues)
+}
+
+func (g *hsGen) member() string {
+	if g.r.IntN(150) == 0 {
+		return hsLong
+	}
+	return g.pick(hsMembers)
+}
+
+func (g *hsGen) count() string {
+	return g.pick([]string{"0", "1", "2", "3", "5", "20", "-1", "-3", "-10", "x"})
+}
+
+func (g *hsGen) fields(min, max int, each func() []string) []string {
+	var out []string
+	for range min + g.r.IntN(max-min+1) {
+		out = append(out, each()...)
+	}
+	return out
+}
+
+func (g *hsGen) keys(n int, prefix string) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = g.key(prefix)
+	}
+	return out
+}
+
+// next returns a command and how to compare its replies.
+func (g *hsGen) next() ([]string, int) {
+	one := func(f func() string) func() []string { return func() []string { return []string{f()} } }
+	pair := func() []string { return []string{g.field(), g.value()} }
+	h, s := g.key("h"), g.key("s")
+	cmd := func(name string, rest ...string) []string { return append([]string{name}, rest...) }
+	switch g.r.IntN(48) {
+	case 0, 1, 2:
+		return append(cmd("HSET", h), g.fields(1, 4, pair)...), cmpExact
+	case 3:
+		return append(cmd("HMSET", h), g.fields(1, 3, pair)...), cmpExact
+	case 4:
+		return cmd("HSETNX", h, g.field(), g.value()), cmpExact
+	case 5, 6:
+		return cmd("HGET", h, g.field()), cmpExact
+	case 7:
+		return append(cmd("HMGET", h), g.fields(1, 4, one(g.field))...), cmpExact
+	case 8:
+		return cmd("HGETALL", h), cmpUnordered
+	case 9:
+		return append(cmd("HDEL", h), g.fields(1, 3, one(g.field))...), cmpExact
+	case 10:
+		return cmd("HLEN", h), cmpExact
+	case 11:
+		return cmd("HSTRLEN", h, g.field()), cmpExact
+	case 12:
+		return cmd("HEXISTS", h, g.field()), cmpExact
+	case 13:
+		return cmd(g.pick([]string{"HKEYS", "HVALS"}), h), cmpUnordered
+	case 14, 15:
+		return cmd("HINCRBY", h, g.field(), g.pick(hsIncrs)), cmpExact
+	case 16, 17:
+		return cmd("HINCRBYFLOAT", h, g.field(), g.pick(hsFloats)), cmpExact
+	case 18:
+		switch g.r.IntN(4) {
+		case 0:
+			return cmd("HRANDFIELD", h), cmpRandom
+		case 1:
+			return cmd("HRANDFIELD", h, g.count()), cmpRandom
+		case 2:
+			return cmd("HRANDFIELD", h, g.count(), "WITHVALUES"), cmpRandom
+		default:
+			return cmd("HRANDFIELD", h, g.count(), g.pick([]string{"withvalues", "foo", "WITHVALUES x"})), cmpRandom
+		}
+	case 19:
+		return g.scanCmd("HSCAN", h), cmpScan
+	case 20, 21, 22:
+		return append(cmd("SADD", s), g.fields(1, 4, one(g.member))...), cmpExact
+	case 23, 24:
+		return append(cmd("SREM", s), g.fields(1, 3, one(g.member))...), cmpExact
+	case 25:
+		return cmd("SCARD", s), cmpExact
+	case 26:
+		return cmd("SISMEMBER", s, g.member()), cmpExact
+	case 27:
+		return append(cmd("SMISMEMBER", s), g.fields(1, 4, one(g.member))...), cmpExact
+	case 28:
+		return cmd("SMEMBERS", s), cmpUnordered
+	case 29:
+		if g.r.IntN(3) == 0 {
+			return cmd("SPOP", s), cmpRandom
+		}
+		return cmd("SPOP", s, g.count()), cmpRandom
+	case 30:
+		if g.r.IntN(3) == 0 {
+			return cmd("SRANDMEMBER", s), cmpRandom
+		}
+		return cmd("SRANDMEMBER", s, g.count()), cmpRandom
+	case 31:
+		return cmd("SMOVE", s, g.key("s"), g.member()), cmpExact
+	case 32, 33:
+		return append(cmd(g.pick([]string{"SINTER", "SUNION", "SDIFF"})), g.keys(1+g.r.IntN(3), "s")...), cmpUnordered
+	case 34, 35:
+		name := g.pick([]string{"SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"})
+		return append(cmd(name, g.key("s")), g.keys(1+g.r.IntN(3), "s")...), cmpExact
+	case 36:
+		n := 1 + g.r.IntN(3)
+		args := append(cmd("SINTERCARD", strconv.Itoa(n)), g.keys(n, "s")...)
+		switch g.r.IntN(5) {
+		case 0:
+			args = append(args, "LIMIT", g.pick([]string{"0", "1", "2", "-1", "x"}))
+		case 1:
+			args[1] = g.pick([]string{"0", "-1", "x", "9"})
+		}
+		return args, cmpExact
+	case 37:
+		return g.scanCmd("SSCAN", s), cmpScan
+	case 38:
+		return cmd("SET", g.otherKey(), g.value()), cmpExact
+	case 39:
+		return cmd("RPUSH", g.otherKey(), g.value()), cmpExact
+	case 40, 45:
+		return cmd("GETDEL", g.pick(hsKeys)), cmpExact
+	case 41, 46:
+		return cmd("LPOP", g.pick(hsKeys), "10"), cmpExact
+	case 42:
+		return cmd("HDEL", h, "f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "", "num", "flt", hsLong), cmpExact
+	case 43:
+		// Arity and syntax errors.
+		bad := [][]string{
+			{"HSET", h, "f"}, {"HSET", h, "f", "v", "g"}, {"HMSET", h, "f"}, {"HGET", h},
+			{"SPOP", s, "1", "2"}, {"SRANDMEMBER", s, "1", "2"}, {"SINTERCARD", "1"},
+			{"SMOVE", s, s}, {"HINCRBY", h, "f"}, {"SADD", s}, {"HSCAN", h}, {"SSCAN", s},
+		}
+		return bad[g.r.IntN(len(bad))], cmpExact
+	case 44:
+		return cmd("SMISMEMBER", s, g.member()), cmpExact
+	default:
+		return cmd("HLEN", g.pick(hsKeys)), cmpExact
+	}
+}
+
+// scanCmd builds HSCAN or SSCAN with a random cursor and options.
+func (g *hsGen) scanCmd(name, key string) []string {
+	args := []string{name, key, g.pick([]string{"0", "0", "0", "x", "-1", "3"})}
+	for range g.r.IntN(3) {
+		switch g.r.IntN(4) {
+		case 0:
+			args = append(args, "COUNT", g.pick([]string{"1", "2", "10", "0", "-1", "x"}))
+		case 1:
+			args = append(args, "MATCH", g.pick([]string{"*", "f*", "?", "a*", "1*", "*[0-5]"}))
+		case 2:
+			args = append(args, g.pick([]string{"TYPE", "foo", "MATCH"}))
+		default:
+			args = append(args, "COUNT", "3")
+		}
+	}
+	return args
+}
+
+// content is a key's value as read from redis-server: its type, and its
+// members or field -> value map.
+type content struct {
+	typ     string
+	members map[string]bool
+	fields  map[string]string
+}
+
+// readContent reads key's content from redis-server. It uses a second
+// RESP2 connection so the main connection's protocol does not matter.
+func (p *diffPair) readContent(r *testutil.Raw, key string) content {
+	p.t.Helper()
+	tv := parseReply(p.t, r.Do("TYPE", key))
+	c := content{typ: tv.text, members: map[string]bool{}, fields: map[string]string{}}
+	switch c.typ {
+	case "set":
+		for _, e := range parseReply(p.t, r.Do("SMEMBERS", key)).elems {
+			c.members[e.text] = true
+		}
+	case "hash":
+		es := parseReply(p.t, r.Do("HGETALL", key)).elems
+		for i := 0; i+1 < len(es); i += 2 {
+			c.fields[es[i].text] = es[i+1].text
+		}
+	}
+	return c
+}
+
+// random compares SPOP, SRANDMEMBER and HRANDFIELD: errors and shapes
+// exactly, the elements against the key's content read from Redis first.
+// After SPOP, Switchyard's set is made equal to Redis's again.
+func (p *diffPair) random(args ...string) {
+	p.t.Helper()
+	key := args[1]
+	before := p.readContent(p.side, key)
+	w, g := p.do(args...)
+	if w == g {
+		return
+	}
+	if strings.HasPrefix(w, "-") || strings.HasPrefix(g, "-") || w[0] != g[0] {
+		p.fail("%s:\nredis:      %q\nswitchyard: %q", quoteArgs(args), w, g)
+	}
+	wv, gv := parseReply(p.t, w), parseReply(p.t, g)
+	name := strings.ToLower(args[0])
+	var count int64
+	hasCount := len(args) >= 3
+	if hasCount {
+		count, _ = strconv.ParseInt(args[2], 10, 64)
+	}
+	withValues := len(args) == 4
+	check := func(side string, v rv) []string {
+		var picked []string
+		if !hasCount {
+			picked = []string{v.text}
+		} else {
+			n := int64(len(before.members) + len(before.fields))
+			wantLen := min(count, n)
+			if count < 0 {
+				wantLen = -count
+			}
+			elems := v.elems
+			if withValues && p.proto == 2 {
+				var nested []rv
+				for i := 0; i+1 < len(elems); i += 2 {
+					nested = append(nested, rv{kind: '*', elems: elems[i : i+2]})
+				}
+				elems = nested
+			}
+			if int64(len(elems)) != wantLen {
+				p.fail("%s: %s returned %d elements, want %d: %q", quoteArgs(args), side, len(elems), wantLen, v.raw)
+			}
+			for _, e := range elems {
+				if withValues {
+					if len(e.elems) != 2 {
+						p.fail("%s: %s: malformed pair %q", quoteArgs(args), side, v.raw)
+					}
+					if before.fields[e.elems[0].text] != e.elems[1].text {
+						p.fail("%s: %s: wrong value in %q", quoteArgs(args), side, v.raw)
+					}
+					picked = append(picked, e.elems[0].text)
+				} else {
+					picked = append(picked, e.text)
+				}
+			}
+			if count > 0 {
+				sorted := slices.Clone(picked)
+				slices.Sort(sorted)
+				if len(slices.Compact(sorted)) != len(picked) {
+					p.fail("%s: %s returned duplicates: %q", quoteArgs(args), side, v.raw)
+				}
+			}
+		}
+		for _, m := range picked {
+			_, isField := before.fields[m]
+			if !before.members[m] && !isField {
+				p.fail("%s: %s returned %q, not in the key (%v %v): %q", quoteArgs(args), side, m, before.members, before.fields, v.raw)
+			}
+		}
+		return picked
+	}
+	wp, gp := check("redis", wv), check("switchyard", gv)
+	if name != "spop" {
+		return
+	}
+	// Make Switchyard's set equal to Redis's: put back what it popped,
+	// remove what Redis popped.
+	if len(gp) > 0 && p.readContent(p.side, key).typ == "set" {
+		r := p.got.Do(append([]string{"SADD", key}, gp...)...)
+		require.True(p.t, strings.HasPrefix(r, ":"), r)
+		r = p.got.Do(append([]string{"SREM", key}, wp...)...)
+		require.True(p.t, strings.HasPrefix(r, ":"), r)
+	}
+}
+
+// hashSetTranscript is compared line by line with redis-server by
+// TestDiffHashSetScript.
+const hashSetTranscript = `
+hset h
+hset h a
+hset h a 1 b
+hset h a 1 b 2
+hset h a 3 c 4
+hset h c 5 a 6 c 7
+hgetall h
+hsetnx h a 5
+hsetnx h z 5
+hmset h x 1 y
+hmset h x 1 y 2
+hget h a
+hget h nope
+hget nokey a
+hmget h a nope b
+hmget nokey a b
+hgetall h
+hgetall nokey
+hkeys h
+hvals h
+hlen h
+hlen nokey
+hstrlen h a
+hstrlen h nope
+hstrlen nokey a
+hexists h a
+hexists h q
+hexists nokey a
+hdel h nope
+hdel h a nope b a
+hdel nokey a
+hgetall h
+hset h "" empty
+hget h ""
+hstrlen h ""
+hincrby h c 5
+hincrby h c x
+hincrby h c 9223372036854775807
+hincrby h x2 9223372036854775807
+hincrby h x2 1
+hincrby h x3 -9223372036854775808
+hincrby h x3 -1
+hset h s str
+hincrby h s 1
+hincrby h new -5
+hincrby h c 01
+hincrby h c ""
+hincrby h c -0
+hincrby nokey f x
+hincrbyfloat h f 1.5
+hincrbyfloat h f 0.1
+hincrbyfloat h f x
+hincrbyfloat h f inf
+hincrbyfloat h f -inf
+hincrbyfloat h f nan
+hincrbyfloat h f ""
+hincrbyfloat h s 1
+hincrbyfloat h c 1.5
+hincrbyfloat h c 10.6
+hincrbyfloat h c 5000
+hincrbyfloat h c -5016.7
+hincrbyfloat h big 1e308
+hincrbyfloat h big 1e308
+hincrbyfloat h g 0x10
+hincrbyfloat h g 1e400
+hincrbyfloat nokey2 f 1.0e2
+hset h sp SPACE1
+hincrbyfloat h sp 1
+hincrby h sp 1
+hset h neg0 -0
+hincrby h neg0 1
+hincrbyfloat h neg0 1
+hset h inf inf
+hincrbyfloat h inf 1
+~hgetall h
+~hkeys h
+@hscan h 0
+@hscan h 0 count 3
+@hscan h 0 match *x*
+hset hs a 1 b 2 c 3 abc 4
+hscan hs 0
+hscan hs 0 match a*
+hscan hs 0 count 1
+hscan hs 0 count 0
+hscan hs 0 count -1
+hscan hs 0 count x
+hscan hs x
+hscan hs -1
+hscan hs 18446744073709551615
+hscan hs 18446744073709551616
+hscan hs -18446744073709551615
+hscan hs -18446744073709551616
+hscan hs 01
+hscan hs +1
+hscan hs ""
+hscan hs -
+hscan hs 0x1
+hscan hs 0 match
+hscan hs 0 foo bar
+hscan hs 0 MATCH * COUNT 5 MATCH b*
+hscan hs 0 type string
+hscan nokey 0
+hscan nokey x
+hscan nokey 0 foo bar
+hscan nokey 0 count 0
+hrandfield nokey
+hrandfield nokey 2
+hrandfield nokey 2 withvalues
+hrandfield nokey -2 withvalues
+hrandfield nokey x
+hrandfield nokey 9223372036854775807 withvalues
+hrandfield h x
+hrandfield h x foo
+hrandfield h 1 foo
+hrandfield h 1 withvalues x
+hrandfield h 0
+hrandfield h 0 withvalues
+~hrandfield h 100
+~hrandfield h 100 withvalues
+hrandfield h -9223372036854775808
+hrandfield h -9223372036854775807 withvalues
+hrandfield h 9223372036854775807 withvalues
+hrandfield h -4611686018427387904 withvalues
+hrandfield h 4611686018427387904 withvalues
+hset small only 1
+hrandfield small
+hrandfield small -3
+hrandfield small -3 withvalues
+hrandfield small 1 withvalues
+hdel small only
+hlen small
+hset lp a 1 b 2 c 3
+hset lp b LONG
+~hgetall lp
+hdel lp b
+~hgetall lp
+hset lp2 a 1
+hsetnx lp2 a LONG
+hsetnx lp2 LONG x
+~hgetall lp2
+hset lp3 LONG 1
+~hgetall lp3
+hset lp4 a 1 b 2
+hincrbyfloat lp4 a 1e100
+~hgetall lp4
+set str v
+hset str f v
+hset str f
+hsetnx str f v
+hmset str f v
+hmset str f
+hget str f
+hmget str f
+hgetall str
+hkeys str
+hvals str
+hlen str
+hstrlen str f
+hexists str f
+hdel str f
+hincrby str f 1
+hincrby str f x
+hincrbyfloat str f 1
+hincrbyfloat str f x
+hincrbyfloat str f inf
+hrandfield str
+hrandfield str 0
+hrandfield str x
+hrandfield str 1 withvalues
+hscan str 0
+hscan str x
+hscan str 0 count 0
+get str
+sadd s
+sadd s 3 1 2 1
+sadd s 10 -5
+smembers s
+sadd t a 2 b
+~smembers t
+sadd n 007 7 -0 +1
+~smembers n
+sadd big 9223372036854775807 -9223372036854775808 9223372036854775808
+~smembers big
+srem s 1 99 1
+srem nokey 1
+srem s
+scard s
+scard nokey
+sismember s 2
+sismember s 02
+sismember s x
+sismember nokey 2
+smismember s 2 3 x
+smismember nokey a b
+smismember s
+smembers nokey
+sscan s 0
+sscan s 0 match 1*
+sscan s 0 count 1
+sscan s 3
+sscan s x
+sscan nokey 0
+sscan nokey x
+sscan s 0 count 0
+sscan s 0 foo bar
+spop nokey
+spop nokey 0
+spop nokey 2
+spop nokey x
+spop nokey -1
+spop s -1
+spop s x
+spop s 0
+spop s 1 2
+srandmember nokey
+srandmember nokey 0
+srandmember nokey 3
+srandmember nokey -3
+srandmember nokey x
+srandmember s x
+srandmember s 1 2
+srandmember s 0
+srandmember s 100
+srandmember s -9223372036854775808
+sadd one x
+srandmember one
+srandmember one -3
+spop one
+scard one
+sadd one2 5
+spop one2 1
+scard one2
+sadd p 1 2 3
+spop p 3
+scard p
+sadd p2 a b c
+~spop p2 10
+scard p2
+sadd a 1 2 3 4
+sadd b 3 4 5
+sadd c x y 3
+sinter a b
+sinter a b c
+sinter a a
+sinter a nokey
+sinter nokey a
+sunion a b
+~sunion a b c
+sunion a nokey
+sdiff a b
+sdiff a nokey b
+sdiff nokey a
+sdiff a a
+~sdiff c a
+sinterstore d a b
+smembers d
+sinterstore d a nokey
+scard d
+sunionstore d a b c
+~smembers d
+sdiffstore d a b
+smembers d
+sdiffstore d nokey a
+scard d
+sdiffstore d a a
+scard d
+sunionstore a a b
+smembers a
+set str v
+sinter a str
+sinter nokey str
+sinter str nokey
+sunion nokey str
+sdiff nokey str
+sdiff str nokey
+sinterstore d nokey str
+sunionstore d a str
+sinterstore str a b
+get str
+set str v
+sunionstore str nokey
+get str
+set str v
+sdiffstore str a
+get str
+set str v
+sintercard 1 a
+sintercard 2 a b
+sintercard 2 a b limit 1
+sintercard 2 a b limit 0
+sintercard 2 a b limit -1
+sintercard 2 a b limit x
+sintercard 0 a
+sintercard -1 a
+sintercard x a
+sintercard 3 a b
+sintercard 2 a b foo
+sintercard 2 a b limit
+sintercard 1 nokey
+sintercard 2 nokey str
+sintercard 2 str nokey
+sintercard 9223372036854775807 a
+sintercard 2 a b LIMIT 1 LIMIT 5
+sintercard 2 a b LIMIT 5 LIMIT 1
+sintercard 2 a a
+smove a b 1
+smove a b 1
+smove nokey b 1
+smove a nokey 2
+smembers nokey
+smove a str 3
+smove str a 3
+smove nokey str 3
+smove nokey2 str 3
+smove a a 4
+smove a a 99
+smove b a 5
+smembers b
+smembers a
+smove b newdst x
+sadd ns x
+smove ns ints 5
+sadd ints 1 2
+smove ints ns2 1
+~smembers ns2
+sadd str a
+srem str a
+scard str
+sismember str a
+smismember str a
+smembers str
+spop str
+spop str 0
+spop str x
+srandmember str
+srandmember str 0
+srandmember str x
+sscan str 0
+sscan str x
+sadd conv 1 2 3
+sadd conv x
+~smembers conv
+srem conv x
+~smembers conv
+sadd e 1
+srem e 1
+scard e
+multi
+sadd m 1
+hset mh f v
+smembers m
+hgetall mh
+exec
+hello 3
+hgetall h2
+hset h2 a 1 b 2
+hgetall h2
+hgetall nokey
+hmget nokey a
+hget nokey a
+hkeys nokey
+hvals h2
+hrandfield nokey
+hrandfield nokey 2 withvalues
+hrandfield h2 5 withvalues
+~hrandfield h2 -1 withvalues
+hrandfield h2 0 withvalues
+hscan h2 0
+hscan nokey 0
+hincrbyfloat h2 a 1.5
+hexists h2 a
+hsetnx h2 a 1
+smembers a
+smembers nokey
+sinter a b
+sinter a nokey
+sunion a b
+sunion nokey
+sdiff a b
+sdiff nokey
+smismember a 1 9
+sismember a 3
+spop a 0
+spop nokey 0
+spop nokey 2
+spop nokey
+srandmember a 0
+srandmember a 10
+srandmember nokey 2
+srandmember nokey
+sscan a 0
+sscan nokey 0
+sintercard 2 a b
+sadd q 1
+spop q 5
+hello 2
+`
