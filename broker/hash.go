@@ -246,10 +246,25 @@ func (h *Hash) tryConvert(args [][]byte) {
 func (h *Hash) convert() {
 	d := dict.New[string]()
 	h.Range(func(f, v []byte) bool {
-		d.Set(string(f), string(v))
+		d.Set(fieldValueStrings(f, v))
 		return true
 	})
 	h.d, h.lp, h.n = d, nil, 0
+}
+
+// fieldValueStrings copies a new field and its value into one allocation
+// and returns them as two strings sharing it: one allocation per field
+// instead of two saves about 8 bytes per field of a large hash. A later
+// update allocates the new value on its own.
+func fieldValueStrings(field, value []byte) (string, string) {
+	buf := make([]byte, len(field)+len(value))
+	copy(buf, field)
+	copy(buf[len(field):], value)
+	f := unsafe.String(unsafe.SliceData(buf), len(field))
+	if len(value) == 0 {
+		return f, ""
+	}
+	return f, unsafe.String(&buf[len(field)], len(value))
 }
 
 // set stores value under field (copying both) and reports whether the
@@ -266,7 +281,8 @@ func (h *Hash) set(field, value []byte) bool {
 			}
 			return false
 		}
-		h.d.Set(string(field), string(value))
+		f, v := fieldValueStrings(field, value)
+		h.d.Set(f, v)
 		return true
 	}
 	if i := h.lpFind(field); i >= 0 {
