@@ -42,6 +42,11 @@ type Engine struct {
 	ready []readyKey // keys made ready for blocked waiters during one Exec
 	tx    Tx         // the one Tx, reused: only valid while mu is held
 
+	prop        Propagator // AOF; nil when persistence is off
+	loading     bool       // replaying persistence files: propagate nothing
+	dirty       int64      // changes since start (Redis server.dirty)
+	dirtyAtSave int64      // dirty at the last snapshot
+
 	// Stats holds counters for INFO.
 	Stats Stats
 	// Hub is the pub/sub registry.
@@ -122,8 +127,9 @@ func (e *Engine) ExecMany(fn func(tx *Tx) bool) {
 // Tx is the handle to the engine inside Exec. It is valid only during the
 // Exec call that passed it.
 type Tx struct {
-	e     *Engine
-	nowMs int64 // cached clock for this Exec, so one command sees one time
+	e       *Engine
+	nowMs   int64         // cached clock for this Exec, so one command sees one time
+	capture *[]Propagated // set by Capture
 }
 
 // DB returns database i (0..15).
@@ -154,7 +160,30 @@ func (tx *Tx) FlushAll() int {
 	return n
 }
 
-// SwapDB is not offered: MOVE and SELECT cover what clients use.
+// SwapDB swaps the contents of databases a and b (0..15), as Redis's
+// SWAPDB: clients connected to one see the other's data at once. WATCHed
+// keys of both are touched and clients blocked on keys now holding data
+// are served.
+func (tx *Tx) SwapDB(a, b int) {
+	if a == b {
+		return
+	}
+	da, db := tx.e.dbs[a], tx.e.dbs[b]
+	da.keys, db.keys = db.keys, da.keys
+	da.expires, db.expires = db.expires, da.expires
+	da.expCur, db.expCur = 0, 0
+	for _, d := range []*DB{da, db} {
+		for k := range d.watchers {
+			d.Touch(k)
+		}
+		for k := range d.waiters {
+			if d.Exists(k) {
+				d.SignalReady(k)
+			}
+		}
+	}
+	tx.e.dirty++
+}
 
 func (e *Engine) activeExpireLoop(every time.Duration) {
 	defer e.wg.Done()
@@ -165,11 +194,7 @@ func (e *Engine) activeExpireLoop(every time.Duration) {
 		case <-e.stop:
 			return
 		case <-t.C:
-			e.Exec(func(tx *Tx) {
-				for i := 0; i < NumDBs+1; i++ {
-					tx.e.dbs[i].activeExpire(tx, 20, 16)
-				}
-			})
+			e.ActiveExpireCycle()
 		}
 	}
 }

@@ -1,9 +1,19 @@
 package broker
 
+import "strconv"
+
 import "math"
 
 // End selects one end of a list: Left is the head (index 0), Right the tail.
 type End uint8
+
+// String returns LEFT or RIGHT, as LMOVE takes them.
+func (e End) String() string {
+	if e == Left {
+		return "LEFT"
+	}
+	return "RIGHT"
+}
 
 // The two ends of a list, as LMOVE's LEFT and RIGHT name them.
 const (
@@ -399,6 +409,14 @@ func (db *DB) ListPopWaiter(keys []string, e End, count int) *Waiter {
 		}
 		vals, _, _ := db.ListPop(key, e, count)
 		w.Result = ListPopResult{Key: key, Values: vals}
+		// Logged as the non-blocking pop that reproduces it.
+		if tx.Propagating() {
+			name := "LPOP"
+			if e != Left {
+				name = "RPOP"
+			}
+			tx.Propagate(db.index, []byte(name), []byte(key), []byte(strconv.Itoa(len(vals))))
+		}
 		return true
 	}
 	return w
@@ -429,6 +447,9 @@ func (db *DB) ListMoveWaiter(src, dst string, from, to End) *Waiter {
 			return true
 		}
 		w.Result = db.listMoveLocked(src, so, dst, do, from, to)
+		if tx.Propagating() {
+			tx.Propagate(db.index, []byte("LMOVE"), []byte(src), []byte(dst), []byte(from.String()), []byte(to.String()))
+		}
 		return true
 	}
 	return w

@@ -11,8 +11,8 @@ type WatchSet struct {
 type watchedKey struct {
 	db  *DB
 	key string
-	// expireAt at WATCH time: a key that expires between WATCH and EXEC
-	// counts as modified (Redis 7 isWatchedKeyExpired).
+	// existed: the key was live at WATCH time; if it expires before EXEC
+	// it counts as modified (Redis 7 isWatchedKeyExpired).
 	existed bool
 }
 
@@ -26,11 +26,12 @@ func (w *WatchSet) Watch(db *DB, key string) {
 			return
 		}
 	}
+	existed := db.Exists(key) // before registering: an expiry here is no change
 	if db.watchers == nil {
 		db.watchers = map[string][]*WatchSet{}
 	}
 	db.watchers[key] = append(db.watchers[key], w)
-	w.keys = append(w.keys, watchedKey{db: db, key: key, existed: db.Exists(key)})
+	w.keys = append(w.keys, watchedKey{db: db, key: key, existed: existed})
 	db.e.Stats.WatchingNow.Add(1)
 }
 
@@ -38,11 +39,13 @@ func (w *WatchSet) Watch(db *DB, key string) {
 func (w *WatchSet) Len() int { return len(w.keys) }
 
 // Expired reports whether a watched key that existed at WATCH time has
-// expired since (EXEC then aborts, as in Redis 7).
+// expired since (EXEC then aborts, as in Redis 7): its TTL has passed, or it
+// is gone without a Touch, which only lazy expiry does.
 func (w *WatchSet) Expired() bool {
 	for _, k := range w.keys {
 		if k.existed {
-			if o, ok := k.db.keys.Get(k.key); ok && o.expireAt != 0 && o.expireAt <= k.db.nowMs() {
+			o, ok := k.db.keys.Get(k.key)
+			if !ok || (o.expireAt != 0 && o.expireAt <= k.db.nowMs()) {
 				return true
 			}
 		}
@@ -72,8 +75,10 @@ func (w *WatchSet) Clear() {
 }
 
 // Touch signals that key was modified (Redis's signalModifiedKey): every
-// WatchSet watching it becomes dirty. Every write path calls it.
+// WatchSet watching it becomes dirty, and the change counts in Dirty (so
+// the dispatcher knows to propagate the command). Every write path calls it.
 func (db *DB) Touch(key string) {
+	db.e.dirty++
 	if len(db.watchers) == 0 {
 		return
 	}

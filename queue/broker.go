@@ -110,6 +110,9 @@ func (b *Broker) DeclareQueue(tx *broker.Tx, ch *Channel, o QueueOptions) (Queue
 		q.exclusive = true
 	}
 	b.queues[name] = q
+	if q.persisted() {
+		b.propagate(tx, q.declareArgs()...)
+	}
 	return q.info(), nil
 }
 
@@ -225,6 +228,9 @@ func (b *Broker) DeleteQueue(tx *broker.Tx, ch *Channel, name string, ifUnused, 
 
 func (b *Broker) deleteQueue(tx *broker.Tx, q *Queue) int {
 	n := q.ready.Len()
+	if q.persisted() {
+		b.propagate(tx, "QUEUE.DELETE", q.name)
+	}
 	delete(b.queues, q.name)
 	b.ex.RemoveDestination(q.name)
 	q.deleted = true
@@ -249,6 +255,9 @@ func (b *Broker) PurgeQueue(tx *broker.Tx, ch *Channel, name string) (int, error
 	}
 	n := q.ready.Len()
 	q.ready.Filter(func(int, []byte) bool { return false })
+	if q.persisted() {
+		b.propagate(tx, "QUEUE.PURGE", q.name)
+	}
 	tx.BrokerDB().Touch(q.key)
 	return n, nil
 }
@@ -258,7 +267,12 @@ func (b *Broker) BindQueue(tx *broker.Tx, ch *Channel, queue, exch, routingKey s
 	if _, err := b.lookup(ch, queue); err != nil {
 		return err
 	}
-	return b.ex.Bind(exchange.Binding{Source: exch, Destination: queue, RoutingKey: routingKey, Args: args})
+	bd := exchange.Binding{Source: exch, Destination: queue, RoutingKey: routingKey, Args: args}
+	if err := b.ex.Bind(bd); err != nil {
+		return err
+	}
+	b.RecordBinding(tx, bd, true)
+	return nil
 }
 
 // UnbindQueue removes a binding (queue.unbind).
@@ -266,7 +280,9 @@ func (b *Broker) UnbindQueue(tx *broker.Tx, ch *Channel, queue, exch, routingKey
 	if _, err := b.lookup(ch, queue); err != nil {
 		return err
 	}
-	return b.ex.Unbind(exchange.Binding{Source: exch, Destination: queue, RoutingKey: routingKey, Args: args})
+	bd := exchange.Binding{Source: exch, Destination: queue, RoutingKey: routingKey, Args: args}
+	b.RecordBinding(tx, bd, false)
+	return b.ex.Unbind(bd)
 }
 
 // Queues returns information on every queue, sorted by name.
@@ -329,10 +345,16 @@ func (b *Broker) Publish(tx *broker.Tx, ch *Channel, m *Message, mandatory bool)
 				exp = now // expires unless delivered at once
 			}
 		}
-		if env == nil || exp != m.ExpiresAt {
-			m.ExpiresAt = exp
+		id := uint64(0)
+		if q.persisted() && m.Persistent() {
+			q.nextID++
+			id = q.nextID
+		}
+		if env == nil || exp != m.ExpiresAt || id != m.ID {
+			m.ExpiresAt, m.ID = exp, id
 			env = encode(m)
 		}
+		q.recordAdd(tx, id, env)
 		q.enqueue(tx, env, ttl == 0)
 	}
 	return len(targets), nil
@@ -357,4 +379,45 @@ func (b *Broker) ConnectionClosed(tx *broker.Tx, owner uint64) {
 			b.deleteQueue(tx, q)
 		}
 	}
+}
+
+// DeclareExchange declares an exchange (exchange.declare) and records a
+// newly created durable one.
+func (b *Broker) DeclareExchange(tx *broker.Tx, x exchange.Exchange, passive bool) (*exchange.Exchange, error) {
+	_, existed := b.ex.Get(x.Name)
+	got, err := b.ex.Declare(x, passive)
+	if err == nil && !existed && !passive {
+		b.RecordExchangeDeclared(tx, got)
+	}
+	return got, err
+}
+
+// DeleteExchange deletes an exchange (exchange.delete) and records it.
+func (b *Broker) DeleteExchange(tx *broker.Tx, name string, ifUnused bool) error {
+	x, ok := b.ex.Get(name)
+	if err := b.ex.Delete(name, ifUnused); err != nil {
+		return err
+	}
+	if ok && x.Durable {
+		b.RecordExchangeDeleted(tx, name)
+	}
+	return nil
+}
+
+// BindExchange adds an exchange-to-exchange binding (exchange.bind) and
+// records it when both ends are durable.
+func (b *Broker) BindExchange(tx *broker.Tx, bd exchange.Binding) error {
+	bd.ToExchange = true
+	if err := b.ex.Bind(bd); err != nil {
+		return err
+	}
+	b.RecordBinding(tx, bd, true)
+	return nil
+}
+
+// UnbindExchange removes an exchange-to-exchange binding (exchange.unbind).
+func (b *Broker) UnbindExchange(tx *broker.Tx, bd exchange.Binding) error {
+	bd.ToExchange = true
+	b.RecordBinding(tx, bd, false)
+	return b.ex.Unbind(bd)
 }

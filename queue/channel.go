@@ -105,6 +105,9 @@ func (ch *Channel) track(d *Delivery) {
 
 func (ch *Channel) settle(d *Delivery) {
 	delete(ch.unacked, d.Tag)
+	if d.Msg.ID != 0 {
+		delete(d.q.inflight, d.Msg.ID)
+	}
 	d.settled = true
 	d.q.unacked--
 	if d.Consumer != nil {
@@ -154,8 +157,18 @@ func (ch *Channel) Ack(tx *broker.Tx, tag uint64, multiple bool) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	ch.recordRemoved(tx, ds)
 	ch.afterSettle(tx, ds)
 	return len(ds), nil
+}
+
+// recordRemoved logs that persistent deliveries left their queues.
+func (ch *Channel) recordRemoved(tx *broker.Tx, ds []*Delivery) {
+	for _, d := range ds {
+		if !d.q.deleted {
+			d.q.recordID(tx, "SY.MSGDEL", d.Msg.ID)
+		}
+	}
 }
 
 // Nack rejects deliveries (basic.nack); requeue puts them back at the head
@@ -167,6 +180,8 @@ func (ch *Channel) Nack(tx *broker.Tx, tag uint64, multiple, requeue bool) (int,
 	}
 	if requeue {
 		ch.requeue(tx, ds)
+	} else {
+		ch.recordRemoved(tx, ds)
 	}
 	ch.afterSettle(tx, ds)
 	return len(ds), nil

@@ -40,6 +40,9 @@ type Message struct {
 	// ExpiresAt is the absolute expiry in Unix ms (0: never), from the
 	// expiration property or the queue's x-message-ttl.
 	ExpiresAt int64
+	// ID identifies a persistent message in a durable queue in the AOF
+	// (per queue, from 1); 0 for messages that are not persisted.
+	ID uint64
 }
 
 // Persistent reports delivery mode 2.
@@ -48,7 +51,7 @@ func (m *Message) Persistent() bool { return m.Props.DeliveryMode == 2 }
 // The envelope is how a message lives in an engine list: a compact binary
 // record. Byte 0 is the format version, byte 1 the flags (bit 0 redelivered,
 // bit 1 persistent), so a requeue flips the redelivered bit in place; then
-// the expiry (uvarint ms) and the fields as uvarint-length-prefixed bytes.
+// the expiry (uvarint ms), the message id (uvarint) and the fields as uvarint-length-prefixed bytes.
 const (
 	envVersion      = 1
 	flagRedelivered = 1 << 0
@@ -93,6 +96,7 @@ func encode(m *Message) []byte {
 	}
 	b = append(b, envVersion, flags)
 	b = binary.AppendUvarint(b, uint64(m.ExpiresAt))
+	b = binary.AppendUvarint(b, m.ID)
 	b = appendStr(b, m.Exchange)
 	b = appendStr(b, m.RoutingKey)
 	var pres uint64
@@ -217,6 +221,7 @@ func decode(env []byte) (*Message, error) {
 	m := &Message{Redelivered: env[1]&flagRedelivered != 0}
 	r := &reader{b: env[2:]}
 	m.ExpiresAt = int64(r.uvarint())
+	m.ID = r.uvarint()
 	m.Exchange = r.str()
 	m.RoutingKey = r.str()
 	pres := r.uvarint()
@@ -265,6 +270,22 @@ func decode(env []byte) (*Message, error) {
 	}
 	m.Body = r.b
 	return m, nil
+}
+
+// envID reads only the message id of an envelope.
+func envID(env []byte) uint64 {
+	if len(env) < 3 {
+		return 0
+	}
+	_, n := binary.Uvarint(env[2:])
+	if n <= 0 {
+		return 0
+	}
+	id, m := binary.Uvarint(env[2+n:])
+	if m <= 0 {
+		return 0
+	}
+	return id
 }
 
 // envExpiresAt reads only the expiry of an envelope (for TTL checks at the

@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"sort"
 	"strconv"
 
 	"github.com/switchyard/switchyard/broker"
@@ -49,6 +50,24 @@ type Queue struct {
 	next        int         // round-robin position among push consumers
 	unacked     int
 	hadConsumer bool
+
+	nextID     uint64               // last persistent message id (persisted queues)
+	inflight   map[uint64]*Delivery // unacked persistent deliveries by id
+	recovering *recovering          // messages being replayed from the AOF
+}
+
+// unackedDeliveries returns the unacked persistent deliveries, by id.
+func (q *Queue) unackedDeliveries() []*Delivery {
+	ids := make([]uint64, 0, len(q.inflight))
+	for id := range q.inflight {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	out := make([]*Delivery, len(ids))
+	for i, id := range ids {
+		out[i] = q.inflight[id]
+	}
+	return out
 }
 
 func newQueue(tx *broker.Tx, b *Broker, name string, o QueueOptions, args queueArgs) *Queue {
@@ -93,7 +112,8 @@ func (q *Queue) enqueue(tx *broker.Tx, env []byte, immediate bool) {
 	q.dispatch(tx)
 	if immediate && q.ready.Len() > 0 {
 		// Still queued: only this message can be at the tail unconsumed.
-		q.ready.PopRight()
+		dropped, _ := q.ready.PopRight()
+		q.recordID(tx, "SY.MSGDEL", envID(dropped))
 	}
 	q.signal(tx)
 }
@@ -121,20 +141,21 @@ func (q *Queue) signal(tx *broker.Tx) {
 
 // dropExpiredHead removes expired messages at the head, as RabbitMQ expires
 // messages only when they reach the head of a queue.
-func (q *Queue) dropExpiredHead(now int64) {
+func (q *Queue) dropExpiredHead(tx *broker.Tx, now int64) {
 	for q.ready.Len() > 0 {
 		exp := envExpiresAt(q.ready.Index(0))
 		if exp == 0 || exp >= now {
 			return
 		}
-		q.ready.PopLeft()
+		env, _ := q.ready.PopLeft()
+		q.recordID(tx, "SY.MSGDEL", envID(env))
 	}
 }
 
 // pop takes the next live message for ch (and consumer c, nil for a get or
 // pull) and records the delivery. It returns nil when nothing is ready.
 func (q *Queue) pop(tx *broker.Tx, ch *Channel, c *Consumer, noAck bool) *Delivery {
-	q.dropExpiredHead(tx.NowMs())
+	q.dropExpiredHead(tx, tx.NowMs())
 	env, ok := q.ready.PopLeft()
 	if !ok {
 		return nil
@@ -147,6 +168,17 @@ func (q *Queue) pop(tx *broker.Tx, ch *Channel, c *Consumer, noAck bool) *Delive
 	}
 	d := &Delivery{Queue: q.name, Msg: m, q: q, env: env, Consumer: c, NoAck: noAck}
 	ch.track(d)
+	if m.ID != 0 {
+		if noAck {
+			q.recordID(tx, "SY.MSGDEL", m.ID)
+		} else {
+			q.recordID(tx, "SY.MSGDLV", m.ID)
+			if q.inflight == nil {
+				q.inflight = map[uint64]*Delivery{}
+			}
+			q.inflight[m.ID] = d
+		}
+	}
 	return d
 }
 

@@ -39,28 +39,31 @@ func (c *Conn) releaseQueues() {
 
 func queueCommands() []*Command {
 	return []*Command{
-		{Name: "exchange.declare", Handler: cmdExchangeDeclare, Arity: -3, Flags: Write, Summary: "Declares an exchange: name type [PASSIVE] [DURABLE] [AUTODELETE] [INTERNAL] [ARG key value]..."},
-		{Name: "exchange.delete", Handler: cmdExchangeDelete, Arity: -2, Flags: Write, Summary: "Deletes an exchange: name [IFUNUSED]."},
-		{Name: "exchange.bind", Handler: cmdExchangeBind, Arity: -4, Flags: Write, Summary: "Binds an exchange to an exchange: destination source routing-key [ARG key value]..."},
-		{Name: "exchange.unbind", Handler: cmdExchangeUnbind, Arity: -4, Flags: Write, Summary: "Removes an exchange-to-exchange binding."},
+		{Name: "exchange.declare", Handler: cmdExchangeDeclare, Arity: -3, Flags: Write | SelfPropagate, Summary: "Declares an exchange: name type [PASSIVE] [DURABLE] [AUTODELETE] [INTERNAL] [ARG key value]..."},
+		{Name: "exchange.delete", Handler: cmdExchangeDelete, Arity: -2, Flags: Write | SelfPropagate, Summary: "Deletes an exchange: name [IFUNUSED]."},
+		{Name: "exchange.bind", Handler: cmdExchangeBind, Arity: -4, Flags: Write | SelfPropagate, Summary: "Binds an exchange to an exchange: destination source routing-key [ARG key value]..."},
+		{Name: "exchange.unbind", Handler: cmdExchangeUnbind, Arity: -4, Flags: Write | SelfPropagate, Summary: "Removes an exchange-to-exchange binding."},
 		{Name: "exchange.list", Handler: cmdExchangeList, Arity: 1, Flags: ReadOnly, Summary: "Lists exchanges."},
-		{Name: "exchange.publish", Handler: cmdExchangePublish, Arity: -4, Flags: Write | Fast, Summary: "Publishes a message: exchange routing-key body [MANDATORY] [properties]..."},
-		{Name: "queue.declare", Handler: cmdQueueDeclare, Arity: -2, Flags: Write, Summary: "Declares a queue: name|\"\" [PASSIVE] [DURABLE] [EXCLUSIVE] [AUTODELETE] [ARG key value]..."},
-		{Name: "queue.delete", Handler: cmdQueueDelete, Arity: -2, Flags: Write, Summary: "Deletes a queue: name [IFUNUSED] [IFEMPTY]."},
-		{Name: "queue.purge", Handler: cmdQueuePurge, Arity: 2, Flags: Write, Summary: "Removes every ready message of a queue."},
-		{Name: "queue.bind", Handler: cmdQueueBind, Arity: -4, Flags: Write, Summary: "Binds a queue: queue exchange routing-key [ARG key value]..."},
-		{Name: "queue.unbind", Handler: cmdQueueUnbind, Arity: -4, Flags: Write, Summary: "Removes a queue binding."},
+		{Name: "exchange.publish", Handler: cmdExchangePublish, Arity: -4, Flags: Write | Fast | SelfPropagate, Summary: "Publishes a message: exchange routing-key body [MANDATORY] [properties]..."},
+		{Name: "queue.declare", Handler: cmdQueueDeclare, Arity: -2, Flags: Write | SelfPropagate, Summary: "Declares a queue: name|\"\" [PASSIVE] [DURABLE] [EXCLUSIVE] [AUTODELETE] [ARG key value]..."},
+		{Name: "queue.delete", Handler: cmdQueueDelete, Arity: -2, Flags: Write | SelfPropagate, Summary: "Deletes a queue: name [IFUNUSED] [IFEMPTY]."},
+		{Name: "queue.purge", Handler: cmdQueuePurge, Arity: 2, Flags: Write | SelfPropagate, Summary: "Removes every ready message of a queue."},
+		{Name: "queue.bind", Handler: cmdQueueBind, Arity: -4, Flags: Write | SelfPropagate, Summary: "Binds a queue: queue exchange routing-key [ARG key value]..."},
+		{Name: "queue.unbind", Handler: cmdQueueUnbind, Arity: -4, Flags: Write | SelfPropagate, Summary: "Removes a queue binding."},
 		{Name: "queue.list", Handler: cmdQueueList, Arity: 1, Flags: ReadOnly, Summary: "Lists queues with their counts."},
 		{Name: "queue.bindings", Handler: cmdQueueBindings, Arity: 1, Flags: ReadOnly, Summary: "Lists bindings."},
-		{Name: "queue.publish", Handler: cmdQueuePublish, Arity: -3, Flags: Write | Fast, Summary: "Publishes to a queue through the default exchange: queue body [properties]..."},
-		{Name: "queue.get", Handler: cmdQueueGet, Arity: -2, Flags: Write | Fast, Summary: "Fetches one message: queue [NOACK]."},
-		{Name: "queue.consume", Handler: cmdQueueConsume, Arity: -2, Flags: Write | Blocking, Summary: "Waits for one message as a consumer: queue [NOACK] [TIMEOUT seconds]."},
-		{Name: "queue.cancel", Handler: cmdQueueCancel, Arity: 2, Flags: Write, Summary: "Stops consuming from a queue."},
-		{Name: "queue.ack", Handler: cmdQueueAck, Arity: -2, Flags: Write | Fast, Summary: "Acknowledges deliveries: delivery-tag [MULTIPLE]."},
-		{Name: "queue.nack", Handler: cmdQueueNack, Arity: -2, Flags: Write | Fast, Summary: "Rejects deliveries: delivery-tag [MULTIPLE] [REQUEUE|DROP]."},
-		{Name: "queue.reject", Handler: cmdQueueReject, Arity: -2, Flags: Write | Fast, Summary: "Rejects one delivery: delivery-tag [REQUEUE|DROP]."},
-		{Name: "queue.recover", Handler: cmdQueueRecover, Arity: 1, Flags: Write, Summary: "Requeues every unacked delivery of the connection."},
-		{Name: "queue.qos", Handler: cmdQueueQos, Arity: 2, Flags: Write | Fast, Summary: "Sets the connection's prefetch count (0: unlimited)."},
+		{Name: "queue.publish", Handler: cmdQueuePublish, Arity: -3, Flags: Write | Fast | SelfPropagate, Summary: "Publishes to a queue through the default exchange: queue body [properties]..."},
+		{Name: "queue.get", Handler: cmdQueueGet, Arity: -2, Flags: Write | Fast | SelfPropagate, Summary: "Fetches one message: queue [NOACK]."},
+		{Name: "queue.consume", Handler: cmdQueueConsume, Arity: -2, Flags: Write | Blocking | SelfPropagate, Summary: "Waits for one message as a consumer: queue [NOACK] [TIMEOUT seconds]."},
+		{Name: "queue.cancel", Handler: cmdQueueCancel, Arity: 2, Flags: Write | SelfPropagate, Summary: "Stops consuming from a queue."},
+		{Name: "queue.ack", Handler: cmdQueueAck, Arity: -2, Flags: Write | Fast | SelfPropagate, Summary: "Acknowledges deliveries: delivery-tag [MULTIPLE]."},
+		{Name: "queue.nack", Handler: cmdQueueNack, Arity: -2, Flags: Write | Fast | SelfPropagate, Summary: "Rejects deliveries: delivery-tag [MULTIPLE] [REQUEUE|DROP]."},
+		{Name: "queue.reject", Handler: cmdQueueReject, Arity: -2, Flags: Write | Fast | SelfPropagate, Summary: "Rejects one delivery: delivery-tag [REQUEUE|DROP]."},
+		{Name: "queue.recover", Handler: cmdQueueRecover, Arity: 1, Flags: Write | SelfPropagate, Summary: "Requeues every unacked delivery of the connection."},
+		{Name: "sy.msgadd", Handler: cmdSyMsgAdd, Arity: 4, Flags: Write | Internal | SelfPropagate, Summary: "AOF record: a persistent message entered a durable queue (replayed at start-up only)."},
+		{Name: "sy.msgdlv", Handler: cmdSyMsgDlv, Arity: 3, Flags: Write | Internal | SelfPropagate, Summary: "AOF record: a persistent message was delivered (replayed at start-up only)."},
+		{Name: "sy.msgdel", Handler: cmdSyMsgDel, Arity: 3, Flags: Write | Internal | SelfPropagate, Summary: "AOF record: a persistent message left its queue (replayed at start-up only)."},
+		{Name: "queue.qos", Handler: cmdQueueQos, Arity: 2, Flags: Write | Fast | SelfPropagate, Summary: "Sets the connection's prefetch count (0: unlimited)."},
 	}
 }
 
@@ -121,7 +124,7 @@ func cmdExchangeDeclare(x *Ctx) {
 		x.SyntaxErr()
 		return
 	}
-	_, err := x.Conn.srv.queues.Exchanges(x.Tx).Declare(exchange.Exchange{
+	_, err := x.Conn.srv.queues.DeclareExchange(x.Tx, exchange.Exchange{
 		Name: x.Arg(1), Kind: exchange.Kind(strings.ToLower(x.Arg(2))),
 		Durable: f["durable"], AutoDelete: f["autodelete"], Internal: f["internal"], Args: args,
 	}, f["passive"])
@@ -138,7 +141,7 @@ func cmdExchangeDelete(x *Ctx) {
 		x.SyntaxErr()
 		return
 	}
-	if err := x.Conn.srv.queues.Exchanges(x.Tx).Delete(x.Arg(1), f["ifunused"]); err != nil {
+	if err := x.Conn.srv.queues.DeleteExchange(x.Tx, x.Arg(1), f["ifunused"]); err != nil {
 		x.Err(err)
 		return
 	}
@@ -159,7 +162,7 @@ func cmdExchangeBind(x *Ctx) {
 		x.SyntaxErr()
 		return
 	}
-	if err := x.Conn.srv.queues.Exchanges(x.Tx).Bind(b); err != nil {
+	if err := x.Conn.srv.queues.BindExchange(x.Tx, b); err != nil {
 		x.Err(err)
 		return
 	}
@@ -172,7 +175,7 @@ func cmdExchangeUnbind(x *Ctx) {
 		x.SyntaxErr()
 		return
 	}
-	if err := x.Conn.srv.queues.Exchanges(x.Tx).Unbind(b); err != nil {
+	if err := x.Conn.srv.queues.UnbindExchange(x.Tx, b); err != nil {
 		x.Err(err)
 		return
 	}
@@ -744,5 +747,34 @@ func cmdQueueQos(x *Ctx) {
 		return
 	}
 	x.channel().SetPrefetch(x.Tx, n)
+	x.W.OK()
+}
+
+func syID(x *Ctx) (uint64, bool) {
+	id, err := strconv.ParseUint(x.Arg(2), 10, 64)
+	return id, err == nil
+}
+
+// cmdSyMsgAdd replays SY.MSGADD queue id envelope from the AOF.
+func cmdSyMsgAdd(x *Ctx) {
+	if id, ok := syID(x); ok {
+		x.Conn.srv.queues.RecoverAdd(x.Tx, x.Arg(1), id, x.Args[3])
+	}
+	x.W.OK()
+}
+
+// cmdSyMsgDlv replays SY.MSGDLV queue id.
+func cmdSyMsgDlv(x *Ctx) {
+	if id, ok := syID(x); ok {
+		x.Conn.srv.queues.RecoverDelivered(x.Tx, x.Arg(1), id)
+	}
+	x.W.OK()
+}
+
+// cmdSyMsgDel replays SY.MSGDEL queue id.
+func cmdSyMsgDel(x *Ctx) {
+	if id, ok := syID(x); ok {
+		x.Conn.srv.queues.RecoverDel(x.Tx, x.Arg(1), id)
+	}
 	x.W.OK()
 }

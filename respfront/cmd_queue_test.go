@@ -336,7 +336,10 @@ func TestQueueConcurrentConsumers(t *testing.T) {
 			r := rand.New(rand.NewPCG(seed, uint64(w)))
 			for gen := 0; ; gen++ {
 				id := w*1000 + gen
-				c := redis.NewClient(&redis.Options{Addr: addr, Protocol: 2, PoolSize: 1, MaxRetries: -1, DisableIdentity: true})
+				// A generous read timeout: under -race on a loaded machine a reply can
+				// take seconds, and a client-side timeout would close the
+				// connection and requeue a delivery the test already counted.
+				c := redis.NewClient(&redis.Options{Addr: addr, Protocol: 2, PoolSize: 1, MaxRetries: -1, DisableIdentity: true, ReadTimeout: time.Minute})
 				_ = c.Do(cctx, "QUEUE.QOS", "1").Err()
 				for {
 					select {

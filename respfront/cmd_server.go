@@ -9,14 +9,25 @@ import (
 // INFO and HELLO report it so clients enable the matching features.
 const RedisVersion = "7.0.15"
 
+// serverCommands are the connection and server families
+// (https://redis.io/docs/latest/commands/?group=connection and
+// ?group=server): this file, cmd_client.go (CLIENT), cmd_command.go
+// (COMMAND), cmd_info.go (INFO) and cmd_config.go (CONFIG).
 func serverCommands() []*Command {
 	return []*Command{
-		{Name: "ping", Handler: cmdPing, Arity: -1, Flags: NoLock | Fast | Subscribed, Summary: "Returns the server's liveliness response."},
-		{Name: "echo", Handler: cmdEcho, Arity: 2, Flags: NoLock | Fast, Summary: "Returns the given string."},
-		{Name: "quit", Handler: cmdQuit, Arity: -1, Flags: NoLock | Fast | Subscribed, Summary: "Closes the connection."},
-		{Name: "select", Handler: cmdSelect, Arity: 2, Flags: NoLock | Fast, Summary: "Changes the selected database."},
-		{Name: "hello", Handler: cmdHello, Arity: -1, Flags: NoLock | Fast, Summary: "Handshakes with the server."},
-		{Name: "auth", Handler: cmdAuth, Arity: -2, Flags: NoLock | Fast, Summary: "Authenticates the connection."},
+		{Name: "ping", Handler: cmdPing, Arity: -1, Flags: NoLock | Fast | Subscribed, Group: "connection", Since: "1.0.0", Summary: "Returns the server's liveliness response."},
+		{Name: "echo", Handler: cmdEcho, Arity: 2, Flags: NoLock | Fast, Group: "connection", Since: "1.0.0", Summary: "Returns the given string."},
+		{Name: "quit", Handler: cmdQuit, Arity: -1, Flags: NoLock | Fast | Subscribed, Group: "connection", Since: "1.0.0", Summary: "Closes the connection."},
+		{Name: "select", Handler: cmdSelect, Arity: 2, Flags: NoLock | Fast, Group: "connection", Since: "1.0.0", Summary: "Changes the selected database."},
+		{Name: "hello", Handler: cmdHello, Arity: -1, Flags: NoLock | Fast, Group: "connection", Since: "6.0.0", Summary: "Handshakes with the server."},
+		{Name: "auth", Handler: cmdAuth, Arity: -2, Flags: NoLock | Fast, Group: "connection", Since: "1.0.0", Summary: "Authenticates the connection."},
+		{Name: "reset", Handler: cmdReset, Arity: 1, Flags: Fast | Subscribed, Group: "connection", Since: "6.2.0", Summary: "Resets the connection."},
+		{Name: "client", Arity: -2, Flags: NoLock, Group: "connection", Since: "2.4.0", Summary: "A container for client connection commands.", Subcommands: clientSubcommands()},
+		{Name: "time", Handler: cmdTime, Arity: 1, Flags: NoLock | Fast, Group: "server", Since: "2.6.0", Summary: "Returns the server time."},
+		{Name: "shutdown", Handler: cmdShutdown, Arity: -1, Flags: NoLock | Admin | NoMulti, Group: "server", Since: "1.0.0", Summary: "Shuts down the server."},
+		{Name: "info", Handler: cmdInfo, Arity: -1, Group: "server", Since: "1.0.0", Summary: "Returns information and statistics about the server."},
+		{Name: "config", Arity: -2, Flags: NoLock, Group: "server", Since: "2.0.0", Summary: "A container for server configuration commands.", Subcommands: configSubcommands()},
+		{Name: "command", Handler: cmdCommand, Arity: -1, Flags: NoLock, Group: "server", Since: "2.8.13", Summary: "Returns detailed information about all commands.", Subcommands: commandSubcommands()},
 	}
 }
 
@@ -46,9 +57,12 @@ func cmdPing(x *Ctx) {
 func cmdEcho(x *Ctx) { x.W.Bulk(x.Args[1]) }
 
 func cmdQuit(x *Ctx) {
+	// Release exclusive queues, unacked deliveries and subscriptions before
+	// answering, so a client that has the +OK knows they are gone (as
+	// RabbitMQ cleans up before connection.close-ok).
+	x.Conn.releaseState()
 	x.W.OK()
-	x.Conn.flush()
-	x.Conn.Close()
+	x.Conn.closeAfterReply = true
 }
 
 func cmdSelect(x *Ctx) {
@@ -61,8 +75,76 @@ func cmdSelect(x *Ctx) {
 		x.W.Error("ERR DB index is out of range")
 		return
 	}
-	x.Conn.db = n
+	x.Conn.setDB(n)
 	x.W.OK()
+}
+
+// cmdTime implements TIME: the engine clock as two bulk strings, Unix
+// seconds and microseconds (https://redis.io/docs/latest/commands/time/).
+func cmdTime(x *Ctx) {
+	now := x.Conn.srv.eng.Now()
+	x.W.Array(2)
+	x.W.BulkString(strconv.FormatInt(now.Unix(), 10))
+	x.W.BulkString(strconv.FormatInt(int64(now.Nanosecond()/1000), 10))
+}
+
+// cmdReset implements RESET (https://redis.io/docs/latest/commands/reset/):
+// it discards MULTI, unwatches, unsubscribes, selects db 0, goes back to
+// RESP2, clears the name and the CLIENT flags, and de-authenticates when a
+// password is required. It replies +RESET.
+func cmdReset(x *Ctx) {
+	c := x.Conn
+	c.tx.reset()
+	c.unwatchLocked()
+	c.releasePubSub()
+	c.setDB(0)
+	c.setName("")
+	c.infoMu.Lock()
+	c.noEvict, c.noTouch = false, false
+	c.infoMu.Unlock()
+	c.setProto(2)
+	c.authed = c.srv.requirePass() == ""
+	x.W.Simple("RESET")
+}
+
+// cmdShutdown implements SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]
+// (https://redis.io/docs/latest/commands/shutdown/). It calls
+// Options.OnShutdown (without it, it closes this front) and closes the
+// connection without a reply, as Redis does. Nothing is saved here:
+// persistence hooks into OnShutdown.
+func cmdShutdown(x *Ctx) {
+	var save, nosave, abort, other bool
+	for _, a := range x.Args[1:] {
+		switch strings.ToLower(string(a)) {
+		case "nosave":
+			nosave = true
+		case "save":
+			save = true
+		case "now", "force":
+			other = true
+		case "abort":
+			abort = true
+		default:
+			x.SyntaxErr()
+			return
+		}
+	}
+	if (save && nosave) || (abort && (save || nosave || other)) {
+		x.SyntaxErr()
+		return
+	}
+	if abort {
+		x.W.Error("ERR No shutdown in progress.")
+		return
+	}
+	s := x.Conn.srv
+	s.log.Warn("SHUTDOWN requested by a client", "id", x.Conn.id, "addr", x.Conn.nc.RemoteAddr().String())
+	x.Conn.closeAfterReply = true
+	if s.opts.OnShutdown != nil {
+		s.opts.OnShutdown()
+		return
+	}
+	_ = s.Close() // stops accepting and closes every connection, this one too
 }
 
 func cmdAuth(x *Ctx) {
@@ -75,11 +157,11 @@ func cmdAuth(x *Ctx) {
 	if len(x.Args) == 3 {
 		user = x.Arg(1)
 	}
-	if x.Conn.srv.opts.RequirePass == "" && len(x.Args) == 2 {
+	if x.Conn.srv.requirePass() == "" && len(x.Args) == 2 {
 		x.W.Error("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
 		return
 	}
-	if user != "default" || pass != x.Conn.srv.opts.RequirePass {
+	if user != "default" || pass != x.Conn.srv.requirePass() {
 		x.W.Error("WRONGPASS invalid username-password pair or user is disabled.")
 		return
 	}
@@ -114,7 +196,7 @@ func cmdHello(x *Ctx) {
 				return
 			}
 			user, pass := string(args[1]), string(args[2])
-			if user != "default" || (c.srv.opts.RequirePass != "" && pass != c.srv.opts.RequirePass) {
+			if user != "default" || (c.srv.requirePass() != "" && pass != c.srv.requirePass()) {
 				x.W.Error("WRONGPASS invalid username-password pair or user is disabled.")
 				return
 			}
@@ -142,9 +224,9 @@ func cmdHello(x *Ctx) {
 		return
 	}
 	if name != nil {
-		c.name = *name
+		c.setName(*name)
 	}
-	c.w.Proto = proto
+	c.setProto(proto)
 	x.W.Map(7)
 	x.W.BulkString("server")
 	x.W.BulkString("redis")

@@ -1,20 +1,31 @@
 package respfront
 
 import (
+	"sync/atomic"
+
 	"github.com/switchyard/switchyard/broker"
 )
 
 // tx is a connection's MULTI/EXEC state (https://redis.io/docs/latest/develop/interactions/transactions/).
+// The serve goroutine owns it; only multi is read by other goroutines.
 type tx struct {
 	active bool
 	failed bool // a command failed to queue: EXEC answers EXECABORT
 	queued []queuedCmd
 	watch  *broker.WatchSet
+	// multi is 0 outside MULTI, else 1 + the number of queued commands
+	// (CLIENT LIST multi= and flags=x, read by other goroutines).
+	multi atomic.Int64
 }
 
 type queuedCmd struct {
 	cmd  *Command
 	args [][]byte
+}
+
+func (t *tx) begin() {
+	t.active = true
+	t.multi.Store(1)
 }
 
 func (t *tx) flagError() {
@@ -25,11 +36,17 @@ func (t *tx) flagError() {
 
 func (t *tx) queue(cmd *Command, args [][]byte) {
 	t.queued = append(t.queued, queuedCmd{cmd, args})
+	t.multi.Store(int64(len(t.queued)) + 1)
 }
 
 func (t *tx) reset() {
 	t.active, t.failed, t.queued = false, false, nil
+	t.multi.Store(0)
 }
+
+// queuedLen returns the number of queued commands, -1 outside MULTI (CLIENT
+// LIST multi=). Safe from any goroutine.
+func (t *tx) queuedLen() int64 { return t.multi.Load() - 1 }
 
 // txControl names the commands that run immediately inside MULTI.
 func txControl(name string) bool {
@@ -42,11 +59,11 @@ func txControl(name string) bool {
 
 func txCommands() []*Command {
 	return []*Command{
-		{Name: "multi", Handler: cmdMulti, Arity: 1, Flags: NoLock | Fast, Summary: "Starts a transaction."},
-		{Name: "exec", Handler: cmdExec, Arity: 1, Flags: 0, Summary: "Executes all commands in a transaction."},
-		{Name: "discard", Handler: cmdDiscard, Arity: 1, Flags: Fast, Summary: "Discards a transaction."},
-		{Name: "watch", Handler: cmdWatch, Arity: -2, Flags: Fast | NoMulti, FirstKey: 1, LastKey: -1, Step: 1, Summary: "Monitors changes to keys to determine the execution of a transaction."},
-		{Name: "unwatch", Handler: cmdUnwatch, Arity: 1, Flags: Fast, Summary: "Forgets about watched keys of a transaction."},
+		{Name: "multi", Handler: cmdMulti, Arity: 1, Flags: NoLock | Fast, Since: "1.2.0", Summary: "Starts a transaction."},
+		{Name: "exec", Handler: cmdExec, Arity: 1, Flags: SelfPropagate, Since: "1.2.0", Summary: "Executes all commands in a transaction."},
+		{Name: "discard", Handler: cmdDiscard, Arity: 1, Flags: Fast, Since: "2.0.0", Summary: "Discards a transaction."},
+		{Name: "watch", Handler: cmdWatch, Arity: -2, Flags: Fast, FirstKey: 1, LastKey: -1, Step: 1, Since: "2.2.0", Summary: "Monitors changes to keys to determine the execution of a transaction."},
+		{Name: "unwatch", Handler: cmdUnwatch, Arity: 1, Flags: Fast, Since: "2.2.0", Summary: "Forgets about watched keys of a transaction."},
 	}
 }
 
@@ -56,10 +73,11 @@ func cmdMulti(x *Ctx) {
 		x.W.Error("ERR MULTI calls can not be nested")
 		return
 	}
-	c.tx.active = true
+	c.tx.begin()
 	x.W.OK()
 }
 
+// unwatchLocked forgets every WATCHed key. The engine lock must be held.
 func (c *Conn) unwatchLocked() {
 	if c.tx.watch != nil {
 		c.tx.watch.Clear()
@@ -97,6 +115,10 @@ func cmdUnwatch(x *Ctx) {
 	x.W.OK()
 }
 
+// cmdExec runs the queued commands under the one engine lock the dispatcher
+// took for EXEC, so the transaction is atomic. A queue-time error answers
+// EXECABORT; a modified (or expired) WATCHed key answers the null array; a
+// run-time error fails only its own command.
 func cmdExec(x *Ctx) {
 	c := x.Conn
 	if !c.tx.active {
@@ -116,9 +138,25 @@ func cmdExec(x *Ctx) {
 		return
 	}
 	c.unwatchLocked()
+	c.srv.stats.commands.Add(int64(len(queued)))
 	x.W.Array(len(queued))
-	for _, q := range queued {
-		sub := Ctx{Conn: c, Cmd: q.cmd, Args: q.args, Tx: x.Tx, DB: x.Tx.DB(c.db), W: x.W, InExec: true}
-		q.cmd.Handler(&sub)
+	changes := x.Tx.Capture(func() {
+		for _, q := range queued {
+			sub := Ctx{Conn: c, Cmd: q.cmd, Args: q.args, Tx: x.Tx, DB: x.Tx.DB(c.db), W: x.W, InExec: true}
+			dirty := x.Tx.Dirty()
+			q.cmd.Handler(&sub)
+			sub.propagateAfter(dirty)
+		}
+	})
+	// A transaction's changes are logged between MULTI and EXEC, so a
+	// torn transaction at the end of the AOF is discarded as a whole.
+	if len(changes) > 1 {
+		x.Tx.Propagate(changes[0].DB, []byte("MULTI"))
+	}
+	for _, p := range changes {
+		x.Tx.Propagate(p.DB, p.Args...)
+	}
+	if len(changes) > 1 {
+		x.Tx.Propagate(changes[len(changes)-1].DB, []byte("EXEC"))
 	}
 }

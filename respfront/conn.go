@@ -6,6 +6,7 @@ import (
 	"net"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tidwall/redcon"
@@ -32,16 +33,26 @@ type Conn struct {
 	rd  *redcon.Reader
 	w   resp.Writer // private reply buffer; w.Proto is the protocol version
 
+	// infoMu guards the writes of the fields CLIENT LIST reads from other
+	// goroutines: db, name, libName, libVer, lastCmd, lastAt, noEvict,
+	// noTouch. The serve goroutine, their only writer, reads them without it.
+	infoMu    sync.Mutex
 	db        int
 	name      string
 	libName   string
 	libVer    string
-	authed    bool
-	createdAt time.Time
 	lastCmd   string
 	lastAt    time.Time
+	noEvict   bool
+	noTouch   bool
+	authed    bool
+	createdAt time.Time
+	// closeAfterReply makes the dispatcher close the connection once the
+	// current reply is flushed (CLIENT KILL of oneself, SHUTDOWN).
+	closeAfterReply bool
 
-	tx tx // MULTI/EXEC state (cmd_tx.go)
+	tx  tx  // MULTI/EXEC state (cmd_tx.go)
+	ctx Ctx // reused for every locked command
 
 	ps pubsubState // subscriptions (cmd_pubsub.go); guarded by the Hub lock
 	qs queueState  // consumer state of the broker commands (cmd_queue.go)
@@ -50,7 +61,8 @@ type Conn struct {
 	out      []byte     // shared outbound buffer, written by the writer
 	spare    []byte
 	dead     bool
-	writeMu  sync.Mutex // held while writing to the socket
+	proto    atomic.Int32 // c.w.Proto for pushers; written by setProto
+	writeMu  sync.Mutex   // held while writing to the socket
 	wake     chan struct{}
 	closed   chan struct{}
 	closeErr error
@@ -61,15 +73,23 @@ func newConn(s *Server, nc net.Conn) *Conn {
 	c := &Conn{
 		srv: s, nc: nc, id: s.nextID.Add(1),
 		w:         resp.Writer{Proto: 2},
-		authed:    s.opts.RequirePass == "",
+		authed:    s.requirePass() == "",
 		createdAt: time.Now(),
 		wake:      make(chan struct{}, 1),
 		closed:    make(chan struct{}),
 	}
 	c.lastAt = c.createdAt
+	c.proto.Store(2)
 	c.lr = &limitReader{nc: nc, limit: s.opts.QueryBufferLimit}
+	c.lr.fr = framer{maxBulk: s.opts.ProtoMaxBulkLen, unauth: func() bool { return !c.authed }}
 	c.rd = redcon.NewReader(c.lr)
 	return c
+}
+
+// setProto switches the connection's protocol version (HELLO, RESET).
+func (c *Conn) setProto(p int) {
+	c.w.Proto = p
+	c.proto.Store(int32(p))
 }
 
 // ID returns the client id (CLIENT ID).
@@ -88,6 +108,7 @@ func (c *Conn) serve() {
 	defer c.cleanup()
 	for {
 		cmds, err := c.rd.ReadCommands()
+		c.srv.stats.netIn.Add(int64(c.lr.n))
 		c.lr.reset()
 		if err != nil {
 			c.protocolError(err)
@@ -186,7 +207,7 @@ func (c *Conn) push(enc func(w *resp.Writer)) bool {
 		c.outMu.Unlock()
 		return false
 	}
-	w := resp.Writer{Buf: c.out, Proto: c.w.Proto}
+	w := resp.Writer{Buf: c.out, Proto: int(c.proto.Load())}
 	enc(&w)
 	c.out = w.Buf
 	over := len(c.out) > c.srv.opts.PubSubOutputLimit
@@ -238,27 +259,95 @@ func (c *Conn) releaseState() {
 }
 
 // limitReader feeds redcon's reader from the socket, with bytes stashed
-// while the client was blocked served first, and fails once one unfinished
-// command has taken more than limit bytes.
+// while the client was blocked served first. Every byte passes through a
+// framer (framer.go), which rejects the headers redcon cannot survive with
+// Redis's protocol errors; and it fails once one unfinished command has
+// taken more than limit bytes.
+//
+// It also shapes its reads for redcon, which after every read re-parses
+// the unfinished request from its start, and grows its buffer (without
+// compacting it) whenever a read leaves it full with a request unfinished:
+//   - a read that completes a request ends at the last request boundary it
+//     can reach, so redcon consumes everything and rewinds its buffer;
+//   - a read that completes none fills redcon's buffer, waiting for the
+//     socket if need be (the server has nothing to do for this client
+//     until the request is complete), so redcon's buffer doubles and an
+//     n-byte request costs O(n) parsing, not O(n²).
 type limitReader struct {
 	nc      net.Conn
-	pending []byte
+	pending []byte // raw bytes read while the client was blocked
 	n       int
 	limit   int
+	fr      framer
+	buf     []byte // raw bytes from the socket
+	out     []byte // framed bytes not yet handed to redcon
+	end     int    // bytes of out up to its last request boundary (0: none)
+	obuf    []byte // out's backing array
+	err     error  // the framer's error, returned once out is drained
 }
 
 func (l *limitReader) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		if len(l.out) > 0 {
+			k := len(l.out)
+			if l.end > 0 {
+				k = l.end
+			}
+			k = copy(p[n:], l.out[:k])
+			l.out, n = l.out[k:], n+k
+			if l.end > 0 {
+				if l.end -= k; l.end == 0 {
+					return n, nil // a request boundary
+				}
+			}
+			continue
+		}
+		m, err := l.fill(p[n:])
+		n += m
+		if err != nil {
+			if n > 0 {
+				return n, nil // err comes again on the next call
+			}
+			return 0, err
+		}
+	}
+	return n, nil
+}
+
+// fill reads raw bytes and frames them into out. In the middle of a bulk
+// it reads straight into p instead and returns the count.
+func (l *limitReader) fill(p []byte) (int, error) {
+	if l.err != nil {
+		return 0, l.err
+	}
+	var raw []byte
 	if len(l.pending) > 0 {
-		n := copy(p, l.pending)
-		l.pending = l.pending[n:]
-		return n, nil
+		k := min(len(l.pending), 16<<10)
+		raw, l.pending = l.pending[:k], l.pending[k:]
+	} else {
+		if l.n > l.limit {
+			return 0, errQueryBufferLimit
+		}
+		if k := l.fr.bodyRun(); k > 0 {
+			m, err := l.nc.Read(p[:min(len(p), k)])
+			l.n += m
+			l.fr.n -= m
+			return m, err
+		}
+		if l.buf == nil {
+			l.buf = make([]byte, 16<<10)
+		}
+		m, err := l.nc.Read(l.buf)
+		l.n += m
+		if m == 0 {
+			return 0, err
+		}
+		raw = l.buf[:m]
 	}
-	if l.n > l.limit {
-		return 0, errQueryBufferLimit
-	}
-	n, err := l.nc.Read(p)
-	l.n += n
-	return n, err
+	l.obuf, l.err = l.fr.feed(l.obuf[:0], raw)
+	l.out, l.end = l.obuf, l.fr.end
+	return 0, nil
 }
 
 func (l *limitReader) reset() { l.n = 0 }

@@ -25,7 +25,8 @@ type Ctx struct {
 	// behave as if their timeout expired, as in Redis.
 	InExec bool
 
-	block *blockReq
+	block      *blockReq
+	propagated bool // the handler chose what to log (Propagate)
 }
 
 // blockReq is set by a handler that needs to wait (ctx.Block).
@@ -60,39 +61,51 @@ func (x *Ctx) SyntaxErr() { x.W.Error("ERR syntax error") }
 // Arg returns argument i as a string.
 func (x *Ctx) Arg(i int) string { return string(x.Args[i]) }
 
-// prepare runs the dispatcher's checks for one command: lookup, arity,
-// auth, RESP2 subscribed mode and MULTI queueing. It returns the command to
-// execute, or nil when it already answered (an error or +QUEUED).
+// prepare runs the dispatcher's checks for one command: lookup, arity, a
+// container's subcommand and its arity, auth, RESP2 subscribed mode and
+// MULTI queueing. It returns the command to execute (a subcommand's row for
+// a container), or nil when it already answered (an error or +QUEUED).
 func (c *Conn) prepare(args [][]byte) *Command {
 	if len(args) == 0 {
 		return nil
 	}
-	c.srv.stats.commands.Add(1)
 	cmd := c.srv.table.lookup(args[0])
-	if cmd == nil {
-		c.tx.flagError()
-		c.w.Error(unknownCommand(args))
+	if cmd == nil || cmd.Flags&Internal != 0 {
+		c.reject("", unknownCommand(args))
 		return nil
 	}
+	name := cmd.Name // "container|sub" for a subcommand
 	if !arityOK(cmd.Arity, len(args)) {
-		c.tx.flagError()
-		c.w.Error(fmt.Sprintf("ERR wrong number of arguments for '%s' command", cmd.Name))
+		c.reject(name, fmt.Sprintf("ERR wrong number of arguments for '%s' command", name))
 		return nil
 	}
-	if !c.authed && cmd.Name != "auth" && cmd.Name != "hello" && cmd.Name != "quit" {
-		c.tx.flagError()
-		c.w.Error("NOAUTH Authentication required.")
+	if len(cmd.Subcommands) > 0 && len(args) > 1 {
+		sub := cmd.subcommand(args[1])
+		if sub == nil {
+			c.reject(name, fmt.Sprintf("ERR unknown subcommand '%.128s'. Try %s HELP.", sanitize(args[1]), strings.ToUpper(cmd.Name)))
+			return nil
+		}
+		name = cmd.Name + "|" + sub.Name
+		if !arityOK(sub.Arity, len(args)) {
+			c.reject(name, fmt.Sprintf("ERR wrong number of arguments for '%s' command", name))
+			return nil
+		}
+		if sub.Handler != nil {
+			cmd = sub
+		}
+	}
+	if !c.authed && name != "auth" && name != "hello" && name != "quit" && name != "reset" {
+		c.reject(name, "NOAUTH Authentication required.")
 		return nil
 	}
 	if c.w.Proto == 2 && c.ps.count() > 0 && cmd.Flags&Subscribed == 0 {
-		c.w.Error(fmt.Sprintf("ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", cmd.Name))
+		c.reject(name, fmt.Sprintf("ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", name))
 		return nil
 	}
-	c.lastCmd = cmd.Name
-	if c.tx.active && !txControl(cmd.Name) {
+	c.noteCommand(name)
+	if c.tx.active && !txControl(name) {
 		if cmd.Flags&NoMulti != 0 {
-			c.tx.flagError()
-			c.w.Error("ERR Command not allowed inside a transaction")
+			c.reject(name, "ERR Command not allowed inside a transaction")
 			return nil
 		}
 		c.tx.queue(cmd, args)
@@ -108,9 +121,9 @@ func (c *Conn) prepare(args [][]byte) *Command {
 // buffer in one event-loop turn; blocked waiters are still served after
 // each command.
 func (c *Conn) dispatch(cmds []redcon.Command) bool {
-	c.lastAt = time.Now()
+	c.noteRead(time.Now())
 	for i := 0; i < len(cmds); {
-		if peek := c.srv.table.lookup(firstArg(cmds[i].Args)); peek != nil && peek.Flags&NoLock != 0 {
+		if c.srv.table.noLock(cmds[i].Args) {
 			// Commands that run without the engine lock.
 			cmd := c.prepare(cmds[i].Args)
 			i++
@@ -122,6 +135,9 @@ func (c *Conn) dispatch(cmds []redcon.Command) bool {
 				}
 				ctx := Ctx{Conn: c, Cmd: cmd, Args: cmds[i-1].Args, W: &c.w}
 				cmd.Handler(&ctx)
+				// Counted once run, as Redis's call() counts: not when
+				// refused or queued.
+				c.srv.stats.commands.Add(1)
 			}
 			if c.isClosed() {
 				return false
@@ -129,24 +145,43 @@ func (c *Conn) dispatch(cmds []redcon.Command) bool {
 			continue
 		}
 		var blocked *blockReq
+		changed := false
 		c.srv.eng.ExecMany(func(tx *broker.Tx) bool {
 			cmd := c.prepare(cmds[i].Args)
 			args := cmds[i].Args
 			i++
 			if cmd != nil {
-				ctx := Ctx{Conn: c, Cmd: cmd, Args: args, W: &c.w, Tx: tx, DB: tx.DB(c.db)}
-				cmd.Handler(&ctx)
+				// One Ctx per connection, reset for each command: handlers
+				// must not keep it past their return (a blocked command's
+				// reply functions receive the writer instead).
+				ctx := &c.ctx
+				*ctx = Ctx{Conn: c, Cmd: cmd, Args: args, W: &c.w, Tx: tx, DB: tx.DB(c.db)}
+				dirty := tx.Dirty()
+				cmd.Handler(ctx)
+				ctx.propagateAfter(dirty)
+				changed = changed || tx.Dirty() != dirty
+				// Counted once run, as Redis's call() counts: not when
+				// refused or queued.
+				c.srv.stats.commands.Add(1)
 				if ctx.block != nil {
 					blocked = ctx.block
 					return false
 				}
 			}
-			if i >= len(cmds) {
+			if i >= len(cmds) || c.closeAfterReply {
 				return false
 			}
-			next := c.srv.table.lookup(firstArg(cmds[i].Args))
-			return next == nil || next.Flags&NoLock == 0
+			return !c.srv.table.noLock(cmds[i].Args)
 		})
+		if changed && !c.waitDurable() {
+			return false
+		}
+		if c.ps.holding {
+			// SUBSCRIBE inside EXEC: messages held during the EXEC go
+			// out after its reply.
+			c.moveReplies()
+			c.releaseHeldPubSub()
+		}
 		if blocked != nil {
 			c.moveReplies()
 			if !c.waitBlocked(blocked) {
@@ -167,13 +202,37 @@ func firstArg(args [][]byte) []byte {
 	return args[0]
 }
 
+// isClosed reports whether the connection is closed or is to be closed
+// once its replies are flushed (QUIT, CLIENT KILL of itself, SHUTDOWN).
 func (c *Conn) isClosed() bool {
+	if c.closeAfterReply {
+		return true
+	}
 	select {
 	case <-c.closed:
 		return true
 	default:
 		return false
 	}
+}
+
+// reject answers a command refused before it ran (unknown, wrong arity,
+// not authenticated...). Inside MULTI the refusal fails the transaction; a
+// refused EXEC discards it and answers EXECABORT with the reason, as Redis's
+// rejectCommand does. name is the command's full name ("client|kill"), ""
+// for an unknown command.
+//
+// EXEC is never NoLock, so a refused EXEC is refused under the engine lock,
+// which forgetting its WATCHed keys needs.
+func (c *Conn) reject(name, msg string) {
+	if name == "exec" {
+		c.tx.reset()
+		c.unwatchLocked()
+		c.w.Error("EXECABORT Transaction discarded because of: " + strings.TrimPrefix(msg, "ERR "))
+		return
+	}
+	c.tx.flagError()
+	c.w.Error(msg)
 }
 
 func arityOK(arity, n int) bool {
@@ -183,28 +242,29 @@ func arityOK(arity, n int) bool {
 	return n >= -arity
 }
 
-// unknownCommand formats Redis's unknown command error.
+// unknownCommand formats Redis's unknown command error (server.c): the
+// name cut at 128 bytes, then quoted arguments while the list is under 128
+// bytes, each cut to what is left of them. Like Redis's %s, a NUL byte
+// ends a name or an argument.
 func unknownCommand(args [][]byte) string {
 	var b strings.Builder
-	name := args[0]
-	if len(name) > 128 {
-		name = name[:128]
-	}
-	fmt.Fprintf(&b, "ERR unknown command '%s', with args beginning with: ", sanitize(name))
 	for _, a := range args[1:] {
-		if b.Len() >= 128+60 {
+		if b.Len() >= 128 {
 			break
 		}
-		room := 128 - (b.Len() - 60)
-		if room < 0 {
-			room = 0
-		}
-		if len(a) > room {
-			a = a[:room]
-		}
-		fmt.Fprintf(&b, "'%s' ", sanitize(a))
+		a = cString(a)
+		fmt.Fprintf(&b, "'%s' ", sanitize(a[:min(len(a), 128-b.Len())]))
 	}
-	return b.String()
+	name := cString(args[0])
+	return fmt.Sprintf("ERR unknown command '%s', with args beginning with: %s", sanitize(name[:min(len(name), 128)]), b.String())
+}
+
+// cString cuts b at its first NUL byte, as C's %s reads it.
+func cString(b []byte) []byte {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return b[:i]
+	}
+	return b
 }
 
 func sanitize(b []byte) []byte {
@@ -287,4 +347,22 @@ func isTimeout(err error) bool {
 	type timeout interface{ Timeout() bool }
 	t, ok := err.(timeout)
 	return ok && t.Timeout()
+}
+
+// waitDurable holds the replies of a batch that changed the dataset until
+// the AOF has fsynced it, under appendfsync always (group commit: every
+// client waiting on the same fsync is released by it). It reports false,
+// closing the connection, when the AOF cannot write: the client then sees
+// no reply rather than an acknowledgement that is not on disk.
+func (c *Conn) waitDurable() bool {
+	d := c.srv.opts.Durability
+	if d == nil || !d.Always() {
+		return true
+	}
+	if err := d.WaitSynced(d.Offset()); err != nil {
+		c.srv.log.Error("closing client: write not durable", "id", c.id, "err", err)
+		c.Close()
+		return false
+	}
+	return true
 }

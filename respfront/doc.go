@@ -18,8 +18,11 @@
 // # Files
 //
 // One file per command family, with its test beside it: cmd_string.go,
-// cmd_list.go, cmd_keys.go, cmd_pubsub.go, cmd_tx.go, cmd_server.go,
-// cmd_queue.go (the broker commands: EXCHANGE.*, QUEUE.*).
+// cmd_list.go, cmd_keys.go, cmd_pubsub.go, cmd_tx.go, cmd_server.go (split
+// into cmd_client.go, cmd_command.go, cmd_config.go, cmd_info.go),
+// cmd_queue.go (the broker commands: EXCHANGE.*, QUEUE.*). A container
+// command (CLIENT, CONFIG, COMMAND, PUBSUB) lists its subcommands as rows;
+// the dispatcher resolves and checks them like commands.
 //
 // # Concurrency contract
 //

@@ -29,6 +29,10 @@ type Options struct {
 	// QueryBufferLimit caps the bytes of one unfinished command (Redis
 	// client-query-buffer-limit, 1 GB).
 	QueryBufferLimit int
+	// ProtoMaxBulkLen caps one bulk string of a request (Redis
+	// proto-max-bulk-len, 512 MB); a longer declared length is a protocol
+	// error.
+	ProtoMaxBulkLen int
 	// RequirePass, when set, makes AUTH mandatory (Redis requirepass).
 	RequirePass string
 	// Logger receives connection-level events; nil means slog.Default().
@@ -38,6 +42,31 @@ type Options struct {
 	// OnShutdown is called by the SHUTDOWN command; nil makes SHUTDOWN
 	// only close this front.
 	OnShutdown func()
+	// Durability is the AOF, when appendonly is on: under appendfsync
+	// always, replies to writes wait for its fsync.
+	Durability Durability
+	// Persistence serves BGREWRITEAOF, SAVE, BGSAVE, LASTSAVE and INFO
+	// persistence; nil when persistence is off.
+	Persistence Persistence
+}
+
+// Durability is what the dispatcher needs from the AOF.
+type Durability interface {
+	// Always reports appendfsync always.
+	Always() bool
+	// Offset is the AOF offset after the last appended change.
+	Offset() int64
+	// WaitSynced blocks until every change up to off is fsynced.
+	WaitSynced(off int64) error
+}
+
+// Persistence is the server's persistence manager, as the RESP commands
+// that drive it see it.
+type Persistence interface {
+	// BGRewriteAOF starts an AOF rewrite in the background.
+	BGRewriteAOF() error
+	// Info returns the INFO persistence section's fields, in order.
+	Info() [][2]string
 }
 
 // ConfigSource is what CONFIG GET reads: the server's settings by name.
@@ -53,6 +82,7 @@ func DefaultOptions() Options {
 		MaxClients:        10000,
 		PubSubOutputLimit: 32 << 20,
 		QueryBufferLimit:  1 << 30,
+		ProtoMaxBulkLen:   512 << 20,
 	}
 }
 
@@ -65,7 +95,7 @@ type Server struct {
 	log    *slog.Logger
 	start  time.Time
 
-	mu        sync.Mutex // guards listeners, conns, closed
+	mu        sync.Mutex // guards listeners, conns, closed, opts.MaxClients (CONFIG SET)
 	listeners map[net.Listener]struct{}
 	conns     map[int64]*Conn
 	closed    bool
@@ -73,6 +103,7 @@ type Server struct {
 
 	nextID atomic.Int64
 	stats  serverStats
+	admin  adminState // CONFIG SET overrides, INFO state (cmd_config.go)
 }
 
 type serverStats struct {
@@ -93,6 +124,9 @@ func New(eng *broker.Engine, qb *queue.Broker, opts Options) *Server {
 	}
 	if opts.QueryBufferLimit == 0 {
 		opts.QueryBufferLimit = def.QueryBufferLimit
+	}
+	if opts.ProtoMaxBulkLen == 0 {
+		opts.ProtoMaxBulkLen = def.ProtoMaxBulkLen
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
@@ -236,4 +270,11 @@ func (s *Server) clients() []*Conn {
 	s.mu.Unlock()
 	sortConns(out)
 	return out
+}
+
+// SetPersistence installs the AOF and the persistence manager; call it
+// before Serve.
+func (s *Server) SetPersistence(d Durability, p Persistence) {
+	s.opts.Durability = d
+	s.opts.Persistence = p
 }

@@ -57,6 +57,13 @@ var Directives = []Directive{
 	{Name: "client-query-buffer-limit", Kind: Bytes, Default: "1gb", Help: "maximum size of one unfinished command"},
 	{Name: "proto-max-bulk-len", Kind: Bytes, Default: "512mb", Help: "maximum bulk string size"},
 	{Name: "hz", Kind: Int, Default: "10", Help: "background task frequency (active expiry)"},
+	{Name: "appendonly", Kind: Bool, Default: "yes", Help: "log every write to the append-only file"},
+	{Name: "appendfsync", Kind: Enum, Default: "everysec", Enum: []string{"always", "everysec", "no"}, Help: "when the AOF is fsynced"},
+	{Name: "appendfilename", Kind: String, Default: "appendonly.aof", Help: "base name of the AOF files"},
+	{Name: "appenddirname", Kind: String, Default: "appendonlydir", Help: "directory of the AOF files, inside dir"},
+	{Name: "aof-load-truncated", Kind: Bool, Default: "yes", Help: "load an AOF whose last command is torn, truncating it"},
+	{Name: "auto-aof-rewrite-percentage", Kind: Int, Default: "100", Help: "rewrite the AOF when it grew by this percentage (0: never)"},
+	{Name: "auto-aof-rewrite-min-size", Kind: Bytes, Default: "64mb", Help: "minimum AOF size for an automatic rewrite"},
 	{Name: "amqp-port", Kind: Int, Default: "0", Help: "AMQP 0-9-1 port; 0 disables (front not built yet)"},
 	{Name: "nats-port", Kind: Int, Default: "0", Help: "NATS port; 0 disables (front not built yet)"},
 }

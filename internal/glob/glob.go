@@ -1,29 +1,57 @@
 // Package glob matches Redis glob-style patterns (KEYS, SCAN MATCH,
-// PSUBSCRIBE, CONFIG GET), following Redis's stringmatchlen in util.c:
-// `*` any run, `?` one byte, `[abc]`, `[^abc]`, `[a-z]` classes and `\x`
-// escapes. Matching is on bytes.
+// PSUBSCRIBE, CONFIG GET), following stringmatchlen in Redis 7.0.15's
+// util.c: `*` any run, `?` one byte, `[abc]`, `[^abc]`, `[a-z]` classes and
+// `\x` escapes. Matching is on bytes.
+//
+// Redis's quirks are kept on purpose, because clients see them:
+//   - An empty subject matches no pattern except the empty pattern ("*"
+//     does not match ""; KEYS and SCAN special-case a lone "*" themselves).
+//   - A class that is not closed runs to the end of the pattern ("[ab"
+//     is "[ab]"); a lone "[" matches nothing.
+//   - Range ends compare as signed chars, as Redis does on x86-64 and
+//     arm64-linux with GCC's default signed char: "[a-\xff]" is the range
+//     -1..97, so it matches bytes 0x00..0x61 and 0xff, not 0x80..0xfe.
+//   - Range ends are swapped when reversed, before case folding.
+//   - An escaped byte inside a class compares exactly, even when folding.
+//   - A trailing lone backslash is a literal backslash.
+//   - Past 1000 nested `*` the match fails, Redis's guard against abusive
+//     patterns.
 package glob
 
+// maxNesting is Redis's cap on `*` recursion depth (util.c).
+const maxNesting = 1000
+
 // Match reports whether s matches pattern.
-func Match(pattern, s string) bool { return match(pattern, s, false, 0) }
+func Match(pattern, s string) bool {
+	skip := false
+	return match(pattern, s, false, &skip, 0)
+}
 
-// MatchFold is Match ignoring ASCII case.
-func MatchFold(pattern, s string) bool { return match(pattern, s, true, 0) }
+// MatchFold is Match ignoring ASCII case (Redis's nocase flag).
+func MatchFold(pattern, s string) bool {
+	skip := false
+	return match(pattern, s, true, &skip, 0)
+}
 
-func lower(c byte, fold bool) byte {
+func lower(c int, fold bool) int {
 	if fold && c >= 'A' && c <= 'Z' {
 		return c + 32
 	}
 	return c
 }
 
-// match is a direct port of the algorithm's structure, with a nesting cap
-// against pathological patterns (Redis caps recursion the same way).
-func match(p, s string, fold bool, depth int) bool {
-	if depth > 1000 {
+// signed returns b as C's (signed) char would hold it.
+func signed(b byte) int { return int(int8(b)) }
+
+// match is a port of stringmatchlen_impl. skipLonger is Redis's
+// skipLongerMatches: once the rest of a pattern after a `*` fails at every
+// position of the subject, no earlier `*` can make it match by consuming
+// more, so every pending `*` gives up (this keeps matching polynomial).
+func match(p, s string, fold bool, skipLonger *bool, nesting int) bool {
+	if nesting > maxNesting {
 		return false
 	}
-	for len(p) > 0 {
+	for len(p) > 0 && len(s) > 0 {
 		switch p[0] {
 		case '*':
 			for len(p) > 1 && p[1] == '*' {
@@ -33,21 +61,19 @@ func match(p, s string, fold bool, depth int) bool {
 				return true
 			}
 			for len(s) > 0 {
-				if match(p[1:], s, fold, depth+1) {
+				if match(p[1:], s, fold, skipLonger, nesting+1) {
 					return true
+				}
+				if *skipLonger {
+					return false
 				}
 				s = s[1:]
 			}
+			*skipLonger = true
 			return false
 		case '?':
-			if len(s) == 0 {
-				return false
-			}
 			s = s[1:]
 		case '[':
-			if len(s) == 0 {
-				return false
-			}
 			p = p[1:]
 			not := len(p) > 0 && p[0] == '^'
 			if not {
@@ -55,34 +81,33 @@ func match(p, s string, fold bool, depth int) bool {
 			}
 			matched := false
 			for {
-				if len(p) == 0 {
-					break
-				}
-				if p[0] == '\\' && len(p) >= 2 {
+				if len(p) >= 2 && p[0] == '\\' {
 					p = p[1:]
 					if p[0] == s[0] {
 						matched = true
 					}
-				} else if p[0] == ']' {
+				} else if len(p) > 0 && p[0] == ']' {
+					break
+				} else if len(p) == 0 {
+					// Unterminated class: it ends with the pattern. The
+					// outer step below consumes this placeholder.
+					p = "]"
 					break
 				} else if len(p) >= 3 && p[1] == '-' {
-					start, end := lower(p[0], fold), lower(p[2], fold)
+					start, end := signed(p[0]), signed(p[2])
 					if start > end {
 						start, end = end, start
 					}
-					c := lower(s[0], fold)
+					start, end = lower(start, fold), lower(end, fold)
+					c := lower(signed(s[0]), fold)
 					p = p[2:]
 					if c >= start && c <= end {
 						matched = true
 					}
-				} else if lower(p[0], fold) == lower(s[0], fold) {
+				} else if lower(int(p[0]), fold) == lower(int(s[0]), fold) {
 					matched = true
 				}
 				p = p[1:]
-			}
-			if len(p) == 0 {
-				// Unterminated class: Redis treats the end as the class end.
-				p = " "
 			}
 			if not {
 				matched = !matched
@@ -97,7 +122,7 @@ func match(p, s string, fold bool, depth int) bool {
 			}
 			fallthrough
 		default:
-			if len(s) == 0 || lower(p[0], fold) != lower(s[0], fold) {
+			if lower(int(p[0]), fold) != lower(int(s[0]), fold) {
 				return false
 			}
 			s = s[1:]

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,6 +33,7 @@ type Server struct {
 	wg        sync.WaitGroup
 	stopOnce  sync.Once
 	stopped   chan struct{}
+	persist   *persistence
 }
 
 // Start builds the server from cfg and starts listening. Port 0 in cfg picks
@@ -47,19 +49,41 @@ func Start(cfg *config.Config, log *slog.Logger) (*Server, error) {
 	}
 	s.Engine = broker.New(broker.Options{ActiveExpireEvery: time.Second / time.Duration(hz)})
 	s.Queues = queue.New(s.Engine)
-	s.RESP = respfront.New(s.Engine, s.Queues, respfront.Options{
+	ropts := respfront.Options{
 		MaxClients:        cfg.Int("maxclients"),
 		PubSubOutputLimit: int(cfg.Bytes("client-output-buffer-limit-pubsub")),
 		QueryBufferLimit:  int(cfg.Bytes("client-query-buffer-limit")),
+		ProtoMaxBulkLen:   int(cfg.Bytes("proto-max-bulk-len")),
 		RequirePass:       cfg.Str("requirepass"),
 		Logger:            log,
 		Config:            cfg,
 		OnShutdown:        func() { go s.Shutdown(context.Background()) },
-	})
+	}
+	s.RESP = respfront.New(s.Engine, s.Queues, ropts)
+	if cfg.Bool("appendonly") {
+		dir := dataDir(cfg.Str("dir"))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			s.Engine.Close()
+			return nil, fmt.Errorf("data directory: %w", err)
+		}
+		log.Info("persistence on", "dir", dir, "appendfsync", cfg.Str("appendfsync"))
+		p, err := s.openAOF(s.RESP.NewLoader())
+		if err != nil {
+			s.Engine.Close()
+			return nil, fmt.Errorf("AOF: %w", err)
+		}
+		s.persist = p
+		s.RESP.SetPersistence(p.aof, p)
+	} else {
+		log.Info("persistence off (appendonly no)")
+	}
 	for _, addr := range strings.Fields(cfg.Str("bind")) {
 		ln, err := net.Listen("tcp", net.JoinHostPort(addr, strconv.Itoa(cfg.Int("port"))))
 		if err != nil {
 			s.closeListeners()
+			if s.persist != nil {
+				s.persist.close()
+			}
 			s.Engine.Close()
 			return nil, fmt.Errorf("listen: %w", err)
 		}
@@ -99,6 +123,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		err = s.RESP.Shutdown(ctx)
 		s.wg.Wait()
 		s.Queues.Close()
+		if s.persist != nil {
+			if perr := s.persist.close(); perr != nil {
+				s.log.Error("AOF close", "err", perr)
+			}
+		}
 		s.Engine.Close()
 		close(s.stopped)
 		s.log.Info("stopped")

@@ -51,6 +51,7 @@ func StartSwitchyard(t testing.TB, directives ...[]string) *server.Server {
 	t.Helper()
 	cfg := config.New()
 	require.NoError(t, cfg.Set("port", []string{"0"}))
+	require.NoError(t, cfg.Set("dir", []string{t.TempDir()}))
 	for _, d := range directives {
 		require.NoError(t, cfg.Set(d[0], d[1:]))
 	}

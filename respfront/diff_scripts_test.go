@@ -1,0 +1,431 @@
+package respfront_test
+
+// The differential test's scripts, one per family (the format is described
+// in diff_redis_test.go). Every family starts from empty databases; lines
+// whose reply depends on time use %N or absolute {now+N} times.
+
+const diffStrings = `
+# SET and its options
+SET k v
+GET k
+SET k v2 NX
+SET k v2 XX
+GET k
+SET nx v XX
+GET nx
+SET k v3 GET
+SET fresh v GET
+SET k v4 NX GET
+SET k v5 XX GET
+SET nx2 v XX GET
+SET k v EX 100
+TTL k
+SET k v PX 100000
+%1500 PTTL k
+SET k v2 KEEPTTL
+TTL k
+SET k v3
+TTL k
+SET k v ex 100 KEEPTTL
+SET k v EX 0
+SET k v EX -1
+SET k v PX 0
+SET k v EX abc
+SET k v EX 1.5
+SET k v EX 9223372036854775807
+SET k v EX 9223372036854776
+SET k v PX 9223372036854775807
+SET k v EX
+SET k v NX XX
+SET k v EX 10 PX 100
+SET k v FOO
+SET k v GET GET
+SET k v EXAT {now+100}
+TTL k
+EXPIRETIME k
+SET k v PXAT {nowms+100000}
+%1500 PTTL k
+SET k v EXAT 0
+SET k v PXAT -5
+SET "" ""
+GET ""
+STRLEN ""
+SET "a\r\nb" "x\x00y"
+GET "a\r\nb"
+GET nosuch
+# SETNX SETEX PSETEX GETSET GETDEL GETEX
+SETNX sn 1
+SETNX sn 2
+GET sn
+SETEX se 100 v
+TTL se
+SETEX se 0 v
+SETEX se -5 v
+SETEX se abc v
+SETEX se 9223372036854775807 v
+PSETEX pe 100000 v
+%1500 PTTL pe
+PSETEX pe 0 v
+GETSET sn new
+GETSET gsmissing x
+GET gsmissing
+GETDEL sn
+GETDEL sn
+EXISTS sn
+SET gx v
+GETEX gx
+GETEX gx EX 100
+TTL gx
+GETEX gx PERSIST
+TTL gx
+GETEX gx PX 100000
+%1500 PTTL gx
+GETEX gx EXAT {now+200}
+TTL gx
+GETEX gx PXAT {nowms+300000}
+TTL gx
+GETEX gx EX 0
+GETEX gx EX -1
+GETEX gx EX abc
+GETEX gx FOO
+GETEX gx EX 10 PX 100
+GETEX gx PERSIST EX 10
+GETEX gx EX
+GETEX gxmissing EX 10
+GETEX gx EXAT 1
+EXISTS gx
+# MSET MGET MSETNX
+MSET a 1 b 2 c 3
+MGET a b c missing a
+MSET a 1 b
+MSETNX a 9 z 9
+MGET a z
+MSETNX x 1 y 2
+MGET x y
+MSETNX x 1 y
+MSET a 1 a 2
+GET a
+# APPEND STRLEN
+APPEND ap hello
+APPEND ap " world"
+GET ap
+STRLEN ap
+APPEND ap ""
+STRLEN missing
+SET n 123
+APPEND n 4
+INCR n
+# INCR DECR INCRBY DECRBY
+INCR cnt
+INCR cnt
+DECR cnt
+INCRBY cnt 10
+DECRBY cnt 3
+INCRBY cnt -20
+DECRBY cnt -5
+GET cnt
+INCRBY cnt abc
+INCRBY cnt 1.5
+INCRBY cnt ""
+INCRBY cnt 99999999999999999999
+SET cnt 9223372036854775807
+INCR cnt
+INCRBY cnt 1
+SET cnt -9223372036854775808
+DECR cnt
+DECRBY cnt 1
+SET cnt 0
+DECRBY cnt -9223372036854775808
+INCRBY cnt -9223372036854775808
+GET cnt
+SET s abc
+INCR s
+SET s " 1"
+INCR s
+SET s "1 "
+INCR s
+SET s 01
+INCR s
+SET s -0
+INCR s
+SET s +1
+INCR s
+SET s 1.0
+INCR s
+SET s ""
+INCR s
+SET s -9
+INCR s
+GET s
+# INCRBYFLOAT and its formatting
+INCRBYFLOAT f 10.5
+INCRBYFLOAT f 0.1
+INCRBYFLOAT f -5
+INCRBYFLOAT f 5.0e3
+INCRBYFLOAT f 2.0e2
+GET f
+SET f 0.1
+INCRBYFLOAT f 0.2
+SET f 1
+INCRBYFLOAT f 1
+INCRBYFLOAT f 0.00001
+INCRBYFLOAT f 1e-10
+INCRBYFLOAT f -1.0000100001
+SET f 3.0e3
+INCRBYFLOAT f 0
+SET f 1.23456789012345678
+INCRBYFLOAT f 0
+SET f 123456789012345678901234567890
+INCRBYFLOAT f 1
+SET f 1e308
+INCRBYFLOAT f 1e308
+GET f
+INCRBYFLOAT f abc
+INCRBYFLOAT f ""
+INCRBYFLOAT f " 1"
+INCRBYFLOAT f inf
+INCRBYFLOAT f -inf
+INCRBYFLOAT f nan
+INCRBYFLOAT f 0x10
+INCRBYFLOAT f 1e
+SET f abc
+INCRBYFLOAT f 1
+SET f " 1.5"
+INCRBYFLOAT f 1
+SET f -0
+INCRBYFLOAT f 0
+SET f 5
+INCRBYFLOAT f -5
+SET f 0.0000001
+INCRBYFLOAT f 0
+SET f 100
+INCRBYFLOAT f 1e17
+INCRBYFLOAT f 1e25
+INCRBYFLOAT fnew -0.5
+# SETRANGE
+SETRANGE sr 0 ""
+EXISTS sr
+SETRANGE sr 5 ""
+EXISTS sr
+SETRANGE sr 5 x
+GET sr
+STRLEN sr
+SETRANGE sr 0 ab
+GET sr
+SETRANGE sr 4 hello
+GET sr
+SETRANGE sr -1 x
+SETRANGE sr abc x
+SETRANGE sr 536870911 ""
+SETRANGE sr 536870912 x
+SETRANGE sr 536870911 xy
+SETRANGE sr 9223372036854775807 x
+GET sr
+# GETRANGE and SUBSTR
+SET gr "Hello World"
+GETRANGE gr 0 4
+GETRANGE gr -5 -1
+GETRANGE gr -1 -5
+GETRANGE gr 5 2
+GETRANGE gr 0 -1
+GETRANGE gr -100 100
+GETRANGE gr 100 200
+GETRANGE gr 0 0
+GETRANGE gr -1 -1
+GETRANGE gr 0 9223372036854775807
+GETRANGE gr -9223372036854775808 2
+GETRANGE gr 3 -100
+GETRANGE gr a b
+GETRANGE gr 0
+GETRANGE missing 0 -1
+GETRANGE missing 0 0
+SET empty ""
+GETRANGE empty 0 -1
+GETRANGE empty 0 0
+SUBSTR gr 0 4
+SUBSTR gr -3 -1
+SUBSTR missing 0 1
+`
+
+const diffLCS = `
+MSET a ohmytext b mynewtext
+LCS a b
+LCS a b LEN
+LCS a b IDX
+LCS a b IDX MINMATCHLEN 4
+LCS a b IDX WITHMATCHLEN
+LCS a b IDX MINMATCHLEN 4 WITHMATCHLEN
+LCS a b LEN IDX
+LCS a missing
+LCS missing missing2 LEN
+LCS a b FOO
+LCS a b IDX MINMATCHLEN abc
+LCS a b IDX MINMATCHLEN -1
+LCS a
+`
+
+const diffLists = `
+# push, length, index, range
+RPUSH l a b c
+LPUSH l z y
+LRANGE l 0 -1
+LLEN l
+LLEN missing
+LINDEX l 0
+LINDEX l -1
+LINDEX l 4
+LINDEX l 5
+LINDEX l -6
+LINDEX l abc
+LINDEX missing 0
+LRANGE l 1 2
+LRANGE l -3 -1
+LRANGE l -100 100
+LRANGE l 3 1
+LRANGE l 5 10
+LRANGE l 0 9223372036854775807
+LRANGE l -9223372036854775808 0
+LRANGE l a b
+LRANGE missing 0 -1
+RPUSH l ""
+LPUSH l "" "x y"
+LRANGE l 0 -1
+LPUSHX missing a
+RPUSHX missing a
+EXISTS missing
+LPUSHX l px
+RPUSHX l rx1 rx2
+LRANGE l 0 -1
+RPUSH l
+# pops
+LPOP l
+RPOP l
+LPOP l 2
+RPOP l 2
+LPOP l 0
+LPOP l -1
+LPOP l abc
+LRANGE l 0 -1
+LPOP l 100
+EXISTS l
+LPOP l
+LPOP l 2
+RPOP missing 2
+RPOP missing 0
+LPOP missing
+# LSET
+RPUSH s a b c
+LSET s 0 A
+LSET s -1 C
+LSET s 3 x
+LSET s -4 x
+LSET s abc x
+LSET missing 0 x
+LRANGE s 0 -1
+# LINSERT
+LINSERT s BEFORE b B0
+LINSERT s after b B1
+LINSERT s BEFORE nosuch x
+LINSERT missing BEFORE a x
+LINSERT s MIDDLE b x
+LINSERT s BEFORE "" x
+LRANGE s 0 -1
+# LREM
+RPUSH r a b a c a b a
+LREM r 2 a
+LRANGE r 0 -1
+LREM r -1 a
+LRANGE r 0 -1
+LREM r 0 b
+LRANGE r 0 -1
+LREM r 0 nosuch
+LREM r abc a
+LREM missing 0 a
+LREM r 0 a
+LREM r 0 c
+EXISTS r
+# LTRIM
+RPUSH t 0 1 2 3 4 5 6 7 8 9
+LTRIM t 1 -2
+LRANGE t 0 -1
+LTRIM t -3 100
+LRANGE t 0 -1
+LTRIM t abc 1
+LTRIM missing 0 1
+LTRIM t 2 1
+EXISTS t
+RPUSH t a b
+LTRIM t 0 -100
+EXISTS t
+# LPOS
+RPUSH p a b c 1 2 3 c c
+LPOS p c
+LPOS p c RANK 2
+LPOS p c RANK -1
+LPOS p c RANK -3
+LPOS p c RANK 4
+LPOS p c COUNT 0
+LPOS p c COUNT 2
+LPOS p c COUNT 2 RANK -1
+LPOS p c COUNT 0 MAXLEN 3
+LPOS p c MAXLEN 2
+LPOS p nosuch
+LPOS p nosuch COUNT 5
+LPOS missing a
+LPOS missing a COUNT 1
+LPOS p c RANK 0
+LPOS p c RANK -9223372036854775808
+LPOS p c COUNT -1
+LPOS p c MAXLEN -1
+LPOS p c RANK abc
+LPOS p c FOO 1
+LPOS p c RANK
+# LMOVE RPOPLPUSH
+RPUSH src a b c
+LMOVE src dst LEFT RIGHT
+LMOVE src dst RIGHT LEFT
+LRANGE src 0 -1
+LRANGE dst 0 -1
+LMOVE src src LEFT RIGHT
+LMOVE src src RIGHT LEFT
+LRANGE src 0 -1
+LMOVE missing dst LEFT LEFT
+LMOVE src dst UP LEFT
+LMOVE src dst left right
+RPOPLPUSH dst src
+RPOPLPUSH missing src
+RPOPLPUSH src src
+LRANGE src 0 -1
+LRANGE dst 0 -1
+# LMPOP
+RPUSH m1 a b c
+LMPOP 2 m0 m1 LEFT
+LMPOP 2 m0 m1 RIGHT COUNT 5
+LMPOP 2 m0 m1 LEFT
+LMPOP 0 m1 LEFT
+LMPOP -1 m1 LEFT
+LMPOP 2 m1 LEFT
+LMPOP 1 m1 MIDDLE
+LMPOP 1 m1 LEFT COUNT 0
+LMPOP 1 m1 LEFT COUNT
+LMPOP 1 m1 LEFT COUNT 1 COUNT 2
+# Blocking pops that do not block: a list has elements, or the timeout
+# is short
+RPUSH b1 x y z
+BLPOP b0 b1 0.01
+BRPOP b0 b1 1
+BLPOP b0 0.01
+BRPOP b0 0.01
+BLPOP b1 -1
+BLPOP b1 abc
+BLPOP b1 0x10
+BLMOVE b1 b2 LEFT RIGHT 0.01
+BLMOVE b0 b2 LEFT RIGHT 0.01
+BRPOPLPUSH b2 b1 0.01
+BRPOPLPUSH b0 b1 0.01
+BLMPOP 0.01 2 b0 b1 RIGHT COUNT 2
+BLMPOP 0.01 1 b0 LEFT
+BLMPOP -1 1 b0 LEFT
+LRANGE b1 0 -1
+LRANGE b2 0 -1
+`
