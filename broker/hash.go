@@ -227,6 +227,43 @@ func sampleDict[V any](d *dict.Dict[V], count int, fn func(key string, val V)) {
 	}
 }
 
+// clone returns a deep copy with the same encoding and order (COPY, the
+// AOF rewrite snapshot).
+func (h *Hash) clone() *Hash {
+	if h.d == nil {
+		return &Hash{lp: slices.Clone(h.lp), n: h.n}
+	}
+	d := dict.New[string]()
+	h.d.Range(func(f, v string) bool {
+		d.Set(f, v) // strings are immutable: sharing them is safe
+		return true
+	})
+	return &Hash{d: d}
+}
+
+// rewriteItems is how many fields or members one AOF rewrite command
+// carries (Redis's AOF_REWRITE_ITEMS_PER_CMD).
+const rewriteItems = 64
+
+func init() {
+	typeRewriters[KindHash] = func(k []byte, o *Object, emit func(args ...[]byte) error) error {
+		args := [][]byte{[]byte("HSET"), k}
+		var err error
+		o.Hash.Range(func(f, v []byte) bool {
+			args = append(args, f, v)
+			if len(args) == 2+2*rewriteItems {
+				err = emit(args...)
+				args = args[:2]
+			}
+			return err == nil
+		})
+		if err == nil && len(args) > 2 {
+			err = emit(args...)
+		}
+		return err
+	}
+}
+
 // tryConvert converts a packed hash to a table when one of args (fields and
 // values about to be written) is longer than HashMaxPackedValue, as Redis's
 // hashTypeTryConversion does before HSET, HMSET and HSETNX write anything.

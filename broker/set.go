@@ -150,6 +150,39 @@ func (s *Set) RandomDistinct(count int, fn func(m []byte)) {
 	}
 }
 
+// clone returns a deep copy with the same encoding (COPY, the AOF rewrite
+// snapshot).
+func (s *Set) clone() *Set {
+	if s.d == nil {
+		return &Set{ints: slices.Clone(s.ints)}
+	}
+	d := dict.New[struct{}]()
+	s.d.Range(func(k string, _ struct{}) bool {
+		d.Set(k, struct{}{}) // strings are immutable: sharing them is safe
+		return true
+	})
+	return &Set{d: d}
+}
+
+func init() {
+	typeRewriters[KindSet] = func(k []byte, o *Object, emit func(args ...[]byte) error) error {
+		args := [][]byte{[]byte("SADD"), k}
+		var err error
+		o.Set.Range(func(m []byte) bool {
+			args = append(args, slices.Clone(m)) // an intset formats into a scratch buffer
+			if len(args) == 2+rewriteItems {
+				err = emit(args...)
+				args = args[:2]
+			}
+			return err == nil
+		})
+		if err == nil && len(args) > 2 {
+			err = emit(args...)
+		}
+		return err
+	}
+}
+
 // convert switches an intset to the table encoding.
 func (s *Set) convert() {
 	d := dict.New[struct{}]()

@@ -17,22 +17,22 @@ import (
 
 func hashCommands() []*Command {
 	return []*Command{
-		{Name: "hset", Handler: cmdHSet, Arity: -4, Flags: Write | Fast, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Creates or modifies the value of a field in a hash."},
-		{Name: "hmset", Handler: cmdHSet, Arity: -4, Flags: Write | Fast, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Sets the values of multiple fields."},
-		{Name: "hsetnx", Handler: cmdHSetNX, Arity: 4, Flags: Write | Fast, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Sets the value of a field in a hash only when the field doesn't exist."},
-		{Name: "hget", Handler: cmdHGet, Arity: 3, Flags: ReadOnly | Fast, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Returns the value of a field in a hash."},
-		{Name: "hmget", Handler: cmdHMGet, Arity: -3, Flags: ReadOnly | Fast, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Returns the values of all fields in a hash."},
-		{Name: "hgetall", Handler: cmdHGetAll, Arity: 2, Flags: ReadOnly, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Returns all fields and values in a hash."},
-		{Name: "hkeys", Handler: cmdHKeysVals(true), Arity: 2, Flags: ReadOnly, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Returns all fields in a hash."},
-		{Name: "hvals", Handler: cmdHKeysVals(false), Arity: 2, Flags: ReadOnly, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Returns all values in a hash."},
-		{Name: "hdel", Handler: cmdHDel, Arity: -3, Flags: Write | Fast, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Deletes one or more fields and their values from a hash. Deletes the hash if no fields remain."},
-		{Name: "hlen", Handler: cmdHLen, Arity: 2, Flags: ReadOnly | Fast, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Returns the number of fields in a hash."},
-		{Name: "hstrlen", Handler: cmdHStrLen, Arity: 3, Flags: ReadOnly | Fast, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Returns the length of the value of a field."},
-		{Name: "hexists", Handler: cmdHExists, Arity: 3, Flags: ReadOnly | Fast, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Determines whether a field exists in a hash."},
-		{Name: "hincrby", Handler: cmdHIncrBy, Arity: 4, Flags: Write | Fast, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Increments the integer value of a field in a hash by a number. Uses 0 as initial value if the field doesn't exist."},
-		{Name: "hincrbyfloat", Handler: cmdHIncrByFloat, Arity: 4, Flags: Write | Fast, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Increments the floating point value of a field by a number. Uses 0 as initial value if the field doesn't exist."},
-		{Name: "hrandfield", Handler: cmdHRandField, Arity: -2, Flags: ReadOnly, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Returns one or more random fields from a hash."},
-		{Name: "hscan", Handler: cmdHScan, Arity: -3, Flags: ReadOnly, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Iterates over fields and values of a hash."},
+		{Name: "hset", Handler: cmdHSet, Arity: -4, Flags: Write | Fast, FirstKey: 1, LastKey: 1, Step: 1, Since: "2.0.0", Summary: "Set the string value of a hash field"},
+		{Name: "hmset", Handler: cmdHSet, Arity: -4, Flags: Write | Fast, FirstKey: 1, LastKey: 1, Step: 1, Since: "2.0.0", Summary: "Set multiple hash fields to multiple values"},
+		{Name: "hsetnx", Handler: cmdHSetNX, Arity: 4, Flags: Write | Fast, FirstKey: 1, LastKey: 1, Step: 1, Since: "2.0.0", Summary: "Set the value of a hash field, only if the field does not exist"},
+		{Name: "hget", Handler: cmdHGet, Arity: 3, Flags: ReadOnly | Fast, FirstKey: 1, LastKey: 1, Step: 1, Since: "2.0.0", Summary: "Get the value of a hash field"},
+		{Name: "hmget", Handler: cmdHMGet, Arity: -3, Flags: ReadOnly | Fast, FirstKey: 1, LastKey: 1, Step: 1, Since: "2.0.0", Summary: "Get the values of all the given hash fields"},
+		{Name: "hgetall", Handler: cmdHGetAll, Arity: 2, Flags: ReadOnly, FirstKey: 1, LastKey: 1, Step: 1, Since: "2.0.0", Summary: "Get all the fields and values in a hash"},
+		{Name: "hkeys", Handler: cmdHKeysVals(true), Arity: 2, Flags: ReadOnly, FirstKey: 1, LastKey: 1, Step: 1, Since: "2.0.0", Summary: "Get all the fields in a hash"},
+		{Name: "hvals", Handler: cmdHKeysVals(false), Arity: 2, Flags: ReadOnly, FirstKey: 1, LastKey: 1, Step: 1, Since: "2.0.0", Summary: "Get all the values in a hash"},
+		{Name: "hdel", Handler: cmdHDel, Arity: -3, Flags: Write | Fast, FirstKey: 1, LastKey: 1, Step: 1, Since: "2.0.0", Summary: "Delete one or more hash fields"},
+		{Name: "hlen", Handler: cmdHLen, Arity: 2, Flags: ReadOnly | Fast, FirstKey: 1, LastKey: 1, Step: 1, Since: "2.0.0", Summary: "Get the number of fields in a hash"},
+		{Name: "hstrlen", Handler: cmdHStrLen, Arity: 3, Flags: ReadOnly | Fast, FirstKey: 1, LastKey: 1, Step: 1, Since: "3.2.0", Summary: "Get the length of the value of a hash field"},
+		{Name: "hexists", Handler: cmdHExists, Arity: 3, Flags: ReadOnly | Fast, FirstKey: 1, LastKey: 1, Step: 1, Since: "2.0.0", Summary: "Determine if a hash field exists"},
+		{Name: "hincrby", Handler: cmdHIncrBy, Arity: 4, Flags: Write | Fast, FirstKey: 1, LastKey: 1, Step: 1, Since: "2.0.0", Summary: "Increment the integer value of a hash field by the given number"},
+		{Name: "hincrbyfloat", Handler: cmdHIncrByFloat, Arity: 4, Flags: Write | Fast, FirstKey: 1, LastKey: 1, Step: 1, Since: "2.6.0", Summary: "Increment the float value of a hash field by the given amount"},
+		{Name: "hrandfield", Handler: cmdHRandField, Arity: -2, Flags: ReadOnly, FirstKey: 1, LastKey: 1, Step: 1, Since: "6.2.0", Summary: "Get one or multiple random fields from a hash"},
+		{Name: "hscan", Handler: cmdHScan, Arity: -3, Flags: ReadOnly, FirstKey: 1, LastKey: 1, Step: 1, Since: "2.8.0", Summary: "Incrementally iterate hash fields and associated values"},
 	}
 }
 
@@ -203,11 +203,16 @@ func cmdHIncrBy(x *Ctx) {
 }
 
 // cmdHIncrByFloat replies with the new value as a bulk string (RESP3 too).
+// As in Redis, the AOF gets HSET of the resulting value, so that replay
+// does not depend on floating point arithmetic.
 func cmdHIncrByFloat(x *Ctx) {
 	v, err := x.DB.HIncrByFloat(x.Arg(1), x.Args[2], x.Args[3])
 	if err != nil {
 		x.Err(err)
 		return
+	}
+	if x.Tx.Propagating() {
+		x.Propagate([]byte("HSET"), x.Args[1], x.Args[2], v)
 	}
 	x.W.Bulk(v)
 }
@@ -307,7 +312,7 @@ func cmdHRandField(x *Ctx) {
 // parsed first; a missing key answers an empty scan without looking at the
 // options; a packed hash is returned whole with cursor 0.
 func cmdHScan(x *Ctx) {
-	cursor, ok := parseScanCursor(x.Args[2])
+	cursor, ok := parseScanCursor(x.Arg(2))
 	if !ok {
 		x.W.Error(errInvalidCursor)
 		return

@@ -14,23 +14,23 @@ import (
 
 func setCommands() []*Command {
 	return []*Command{
-		{Name: "sadd", Handler: cmdSAdd, Arity: -3, Flags: Write | Fast, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Adds one or more members to a set. Creates the key if it doesn't exist."},
-		{Name: "srem", Handler: cmdSRem, Arity: -3, Flags: Write | Fast, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Removes one or more members from a set. Deletes the set if the last member was removed."},
-		{Name: "scard", Handler: cmdSCard, Arity: 2, Flags: ReadOnly | Fast, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Returns the number of members in a set."},
-		{Name: "sismember", Handler: cmdSIsMember, Arity: 3, Flags: ReadOnly | Fast, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Determines whether a member belongs to a set."},
-		{Name: "smismember", Handler: cmdSMIsMember, Arity: -3, Flags: ReadOnly | Fast, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Determines whether multiple members belong to a set."},
-		{Name: "smembers", Handler: cmdSCombine(broker.SetInter), Arity: 2, Flags: ReadOnly, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Returns all members of a set."},
-		{Name: "spop", Handler: cmdSPop, Arity: -2, Flags: Write | Fast, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Returns one or more random members from a set after removing them. Deletes the set if the last member was popped."},
-		{Name: "srandmember", Handler: cmdSRandMember, Arity: -2, Flags: ReadOnly, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Get one or multiple random members from a set"},
-		{Name: "smove", Handler: cmdSMove, Arity: 4, Flags: Write | Fast, FirstKey: 1, LastKey: 2, Step: 1, Summary: "Moves a member from one set to another."},
-		{Name: "sinter", Handler: cmdSCombine(broker.SetInter), Arity: -2, Flags: ReadOnly, FirstKey: 1, LastKey: -1, Step: 1, Summary: "Returns the intersect of multiple sets."},
-		{Name: "sunion", Handler: cmdSCombine(broker.SetUnion), Arity: -2, Flags: ReadOnly, FirstKey: 1, LastKey: -1, Step: 1, Summary: "Returns the union of multiple sets."},
-		{Name: "sdiff", Handler: cmdSCombine(broker.SetDiff), Arity: -2, Flags: ReadOnly, FirstKey: 1, LastKey: -1, Step: 1, Summary: "Returns the difference of multiple sets."},
-		{Name: "sinterstore", Handler: cmdSCombineStore(broker.SetInter), Arity: -3, Flags: Write, FirstKey: 1, LastKey: -1, Step: 1, Summary: "Stores the intersect of multiple sets in a key."},
-		{Name: "sunionstore", Handler: cmdSCombineStore(broker.SetUnion), Arity: -3, Flags: Write, FirstKey: 1, LastKey: -1, Step: 1, Summary: "Stores the union of multiple sets in a key."},
-		{Name: "sdiffstore", Handler: cmdSCombineStore(broker.SetDiff), Arity: -3, Flags: Write, FirstKey: 1, LastKey: -1, Step: 1, Summary: "Stores the difference of multiple sets in a key."},
-		{Name: "sintercard", Handler: cmdSInterCard, Arity: -3, Flags: ReadOnly, Summary: "Returns the number of members of the intersect of multiple sets."},
-		{Name: "sscan", Handler: cmdSScan, Arity: -3, Flags: ReadOnly, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Iterates over members of a set."},
+		{Name: "sadd", Handler: cmdSAdd, Arity: -3, Flags: Write | Fast, FirstKey: 1, LastKey: 1, Step: 1, Since: "1.0.0", Summary: "Add one or more members to a set"},
+		{Name: "srem", Handler: cmdSRem, Arity: -3, Flags: Write | Fast, FirstKey: 1, LastKey: 1, Step: 1, Since: "1.0.0", Summary: "Remove one or more members from a set"},
+		{Name: "scard", Handler: cmdSCard, Arity: 2, Flags: ReadOnly | Fast, FirstKey: 1, LastKey: 1, Step: 1, Since: "1.0.0", Summary: "Get the number of members in a set"},
+		{Name: "sismember", Handler: cmdSIsMember, Arity: 3, Flags: ReadOnly | Fast, FirstKey: 1, LastKey: 1, Step: 1, Since: "1.0.0", Summary: "Determine if a given value is a member of a set"},
+		{Name: "smismember", Handler: cmdSMIsMember, Arity: -3, Flags: ReadOnly | Fast, FirstKey: 1, LastKey: 1, Step: 1, Since: "6.2.0", Summary: "Returns the membership associated with the given elements for a set"},
+		{Name: "smembers", Handler: cmdSCombine(broker.SetInter), Arity: 2, Flags: ReadOnly, FirstKey: 1, LastKey: 1, Step: 1, Since: "1.0.0", Summary: "Get all the members in a set"},
+		{Name: "spop", Handler: cmdSPop, Arity: -2, Flags: Write | Fast, FirstKey: 1, LastKey: 1, Step: 1, Since: "1.0.0", Summary: "Remove and return one or multiple random members from a set"},
+		{Name: "srandmember", Handler: cmdSRandMember, Arity: -2, Flags: ReadOnly, FirstKey: 1, LastKey: 1, Step: 1, Since: "1.0.0", Summary: "Get one or multiple random members from a set"},
+		{Name: "smove", Handler: cmdSMove, Arity: 4, Flags: Write | Fast, FirstKey: 1, LastKey: 2, Step: 1, Since: "1.0.0", Summary: "Move a member from one set to another"},
+		{Name: "sinter", Handler: cmdSCombine(broker.SetInter), Arity: -2, Flags: ReadOnly, FirstKey: 1, LastKey: -1, Step: 1, Since: "1.0.0", Summary: "Intersect multiple sets"},
+		{Name: "sunion", Handler: cmdSCombine(broker.SetUnion), Arity: -2, Flags: ReadOnly, FirstKey: 1, LastKey: -1, Step: 1, Since: "1.0.0", Summary: "Add multiple sets"},
+		{Name: "sdiff", Handler: cmdSCombine(broker.SetDiff), Arity: -2, Flags: ReadOnly, FirstKey: 1, LastKey: -1, Step: 1, Since: "1.0.0", Summary: "Subtract multiple sets"},
+		{Name: "sinterstore", Handler: cmdSCombineStore(broker.SetInter), Arity: -3, Flags: Write, FirstKey: 1, LastKey: -1, Step: 1, Since: "1.0.0", Summary: "Intersect multiple sets and store the resulting set in a key"},
+		{Name: "sunionstore", Handler: cmdSCombineStore(broker.SetUnion), Arity: -3, Flags: Write, FirstKey: 1, LastKey: -1, Step: 1, Since: "1.0.0", Summary: "Add multiple sets and store the resulting set in a key"},
+		{Name: "sdiffstore", Handler: cmdSCombineStore(broker.SetDiff), Arity: -3, Flags: Write, FirstKey: 1, LastKey: -1, Step: 1, Since: "1.0.0", Summary: "Subtract multiple sets and store the resulting set in a key"},
+		{Name: "sintercard", Handler: cmdSInterCard, Arity: -3, Flags: ReadOnly, Since: "7.0.0", Summary: "Intersect multiple sets and return the cardinality of the result"},
+		{Name: "sscan", Handler: cmdSScan, Arity: -3, Flags: ReadOnly, FirstKey: 1, LastKey: 1, Step: 1, Since: "2.8.0", Summary: "Incrementally iterate Set elements"},
 	}
 }
 
@@ -128,7 +128,8 @@ func cmdSCombineStore(op broker.SetOp) func(*Ctx) {
 
 // cmdSPop is SPOP key [count]. Without a count: a member or null. With a
 // count (a non-negative integer, parsed before the key is looked up): a set
-// reply, empty for a missing key.
+// reply, empty for a missing key. The AOF gets SREM (or DEL) of what was
+// popped, never the random SPOP itself.
 func cmdSPop(x *Ctx) {
 	switch len(x.Args) {
 	case 2:
@@ -136,6 +137,9 @@ func cmdSPop(x *Ctx) {
 		if err != nil {
 			x.Err(err)
 			return
+		}
+		if ok && x.Tx.Propagating() {
+			x.Propagate([]byte("SREM"), x.Args[1], m)
 		}
 		bulkOrNull(x, m, ok)
 		return
@@ -154,10 +158,25 @@ func cmdSPop(x *Ctx) {
 		x.Err(err)
 		return
 	}
+	propagateSPop(x, members)
 	x.W.Set(len(members))
 	for _, m := range members {
 		x.W.Bulk(m)
 	}
+}
+
+// propagateSPop logs what SPOP with a count removed, chosen at random, in
+// a form that replays exactly: DEL when the whole set went (as Redis), SREM
+// of the popped members otherwise.
+func propagateSPop(x *Ctx, members [][]byte) {
+	if len(members) == 0 || !x.Tx.Propagating() {
+		return
+	}
+	if x.DB.Lookup(x.Arg(1)) == nil {
+		x.Propagate([]byte("DEL"), x.Args[1])
+		return
+	}
+	x.Propagate(append([][]byte{[]byte("SREM"), x.Args[1]}, members...)...)
 }
 
 // cmdSRandMember is SRANDMEMBER key [count]. Without a count: a member or
@@ -258,7 +277,7 @@ func cmdSInterCard(x *Ctx) {
 
 // cmdSScan is SSCAN key cursor [MATCH pattern] [COUNT count], as HSCAN.
 func cmdSScan(x *Ctx) {
-	cursor, ok := parseScanCursor(x.Args[2])
+	cursor, ok := parseScanCursor(x.Arg(2))
 	if !ok {
 		x.W.Error(errInvalidCursor)
 		return

@@ -1,10 +1,12 @@
 package respfront_test
 
 import (
+	"context"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
@@ -367,4 +369,95 @@ func TestSetLarge(t *testing.T) {
 	all := append(popped, left...)
 	slices.Sort(all)
 	require.Len(t, slices.Compact(all), 600)
+}
+
+// TestHashSetAOF writes hashes and sets (including the random SPOP and the
+// floating point HINCRBYFLOAT, which the AOF records in a deterministic
+// form), rewrites the AOF halfway, restarts on the same directory and
+// finds the same data.
+func TestHashSetAOF(t *testing.T) {
+	dir := t.TempDir()
+	s := testutil.StartSwitchyard(t, []string{"dir", dir}, []string{"appendfsync", "always"})
+	c := testutil.Client(t, s.RESPAddr(), 2)
+	do := func(args ...any) {
+		t.Helper()
+		err := c.Do(ctx, args...).Err()
+		if err != redis.Nil {
+			require.NoError(t, err, "%v", args)
+		}
+	}
+	write := func(round int) {
+		r := strconv.Itoa(round)
+		do("HSET", "h"+r, "a", "1", "b", "2", "c", "3")
+		do("HINCRBYFLOAT", "h"+r, "f", "0.1")
+		do("HINCRBYFLOAT", "h"+r, "f", "10.6")
+		do("HINCRBY", "h"+r, "a", "41")
+		do("HDEL", "h"+r, "b")
+		do("HSETNX", "h"+r, "n", "x")
+		big := []any{"HSET", "big" + r}
+		for i := range 150 {
+			big = append(big, "f"+strconv.Itoa(i), strings.Repeat("v", i%70))
+		}
+		do(big...)
+		do("SADD", "i"+r, "1", "2", "3", "4", "5", "6", "7", "8", "9", "10")
+		do("SADD", "m"+r, "a", "b", "c", "d", "e", "1", "2")
+		do("SPOP", "i"+r)
+		do("SPOP", "i"+r, "2")
+		do("SPOP", "m"+r, "6")
+		do("SPOP", "gone"+r, "1")
+		do("SADD", "whole"+r, "x", "y")
+		do("SPOP", "whole"+r, "5")
+		do("SMOVE", "i"+r, "moved"+r, "10")
+		do("SINTERSTORE", "inter"+r, "i"+r, "i"+r)
+		do("SUNIONSTORE", "union"+r, "i"+r, "m"+r)
+		do("PEXPIRE", "union"+r, "3600000")
+		do("HINCRBYFLOAT", "ex"+r, "f", "2.5")
+		do("PEXPIRE", "ex"+r, "3600000")
+		do("HINCRBYFLOAT", "ex"+r, "f", "1")
+	}
+	write(1)
+	require.Equal(t, "Background append only file rewriting started", c.Do(ctx, "BGREWRITEAOF").Val())
+	require.Eventually(t, func() bool {
+		info := c.Do(ctx, "INFO", "persistence").String()
+		return strings.Contains(info, "aof_rewrite_in_progress:0") && strings.Contains(info, "aof_last_bgrewrite_status:ok")
+	}, 10*time.Second, 5*time.Millisecond)
+	write(2)
+
+	keys := []string{}
+	for _, r := range []string{"1", "2"} {
+		for _, k := range []string{"h", "big", "i", "m", "gone", "whole", "moved", "inter", "union", "ex"} {
+			keys = append(keys, k+r)
+		}
+	}
+	dump := func(c *redis.Client) map[string]string {
+		out := map[string]string{}
+		for _, k := range keys {
+			typ := c.Type(ctx, k).Val()
+			var content []string
+			switch typ {
+			case "hash":
+				for f, v := range c.HGetAll(ctx, k).Val() {
+					content = append(content, f+"="+v)
+				}
+			case "set":
+				content = c.SMembers(ctx, k).Val()
+			}
+			slices.Sort(content)
+			ttl := c.PTTL(ctx, k).Val() > 0
+			out[k] = typ + " ttl=" + strconv.FormatBool(ttl) + " " + strings.Join(content, ",")
+		}
+		return out
+	}
+	before := dump(c)
+	require.Equal(t, "none ttl=false ", before["whole1"])
+	require.Contains(t, before["h2"], "f=10.7")
+	require.Contains(t, before["ex1"], "ttl=true")
+	c.Close()
+	shutdownCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	require.NoError(t, s.Shutdown(shutdownCtx))
+
+	s2 := testutil.StartSwitchyard(t, []string{"dir", dir})
+	c2 := testutil.Client(t, s2.RESPAddr(), 2)
+	require.Equal(t, before, dump(c2))
 }

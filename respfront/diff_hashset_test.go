@@ -152,7 +152,7 @@ type rv struct {
 	raw   string
 }
 
-func parseReply(t testing.TB, raw string) rv {
+func hsParseReply(t testing.TB, raw string) rv {
 	t.Helper()
 	v, rest, err := parseRV(raw)
 	require.NoError(t, err, "%q", raw)
@@ -220,11 +220,11 @@ func canonUnordered(raw string, pairs bool) string {
 	return raw[:strings.Index(raw, "\r\n")+2] + strings.Join(items, "")
 }
 
-// scanAll runs a full SCAN-family iteration on one server: args is the
+// hsScanAll runs a full SCAN-family iteration on one server: args is the
 // command with its cursor at index 2, which is replaced on each call. It
 // returns the sorted elements (field+value strings for HSCAN) or the raw
 // error reply.
-func scanAll(t testing.TB, r *testutil.Raw, args []string, first string) ([]string, string) {
+func hsScanAll(t testing.TB, r *testutil.Raw, args []string, first string) ([]string, string) {
 	t.Helper()
 	args = slices.Clone(args)
 	reply := first
@@ -235,7 +235,7 @@ func scanAll(t testing.TB, r *testutil.Raw, args []string, first string) ([]stri
 		if strings.HasPrefix(reply, "-") {
 			return nil, reply
 		}
-		v := parseReply(t, reply)
+		v := hsParseReply(t, reply)
 		require.Len(t, v.elems, 2, "%q", reply)
 		elems := v.elems[1].elems
 		for i := 0; i < len(elems); i++ {
@@ -275,8 +275,8 @@ func (p *diffPair) scan(args ...string) {
 		args[2] = "0"
 		w, g = p.want.Do(args...), p.got.Do(args...)
 	}
-	we, werr := scanAll(p.t, p.want, args, w)
-	ge, gerr := scanAll(p.t, p.got, args, g)
+	we, werr := hsScanAll(p.t, p.want, args, w)
+	ge, gerr := hsScanAll(p.t, p.got, args, g)
 	if werr != gerr || !slices.Equal(we, ge) {
 		p.fail("%s (full iteration):\nredis:      %q %q\nswitchyard: %q %q", quoteArgs(args), werr, we, gerr, ge)
 	}
@@ -655,15 +655,15 @@ type content struct {
 // RESP2 connection so the main connection's protocol does not matter.
 func (p *diffPair) readContent(r *testutil.Raw, key string) content {
 	p.t.Helper()
-	tv := parseReply(p.t, r.Do("TYPE", key))
+	tv := hsParseReply(p.t, r.Do("TYPE", key))
 	c := content{typ: tv.text, members: map[string]bool{}, fields: map[string]string{}}
 	switch c.typ {
 	case "set":
-		for _, e := range parseReply(p.t, r.Do("SMEMBERS", key)).elems {
+		for _, e := range hsParseReply(p.t, r.Do("SMEMBERS", key)).elems {
 			c.members[e.text] = true
 		}
 	case "hash":
-		es := parseReply(p.t, r.Do("HGETALL", key)).elems
+		es := hsParseReply(p.t, r.Do("HGETALL", key)).elems
 		for i := 0; i+1 < len(es); i += 2 {
 			c.fields[es[i].text] = es[i+1].text
 		}
@@ -685,7 +685,7 @@ func (p *diffPair) random(args ...string) {
 	if strings.HasPrefix(w, "-") || strings.HasPrefix(g, "-") || w[0] != g[0] {
 		p.fail("%s:\nredis:      %q\nswitchyard: %q", quoteArgs(args), w, g)
 	}
-	wv, gv := parseReply(p.t, w), parseReply(p.t, g)
+	wv, gv := hsParseReply(p.t, w), hsParseReply(p.t, g)
 	name := strings.ToLower(args[0])
 	var count int64
 	hasCount := len(args) >= 3

@@ -11,7 +11,8 @@ import (
 
 // Argument parsing and replies shared by the key-scoped SCAN commands
 // (HSCAN, SSCAN, and ZSCAN to come), following Redis 7.0's
-// parseScanCursorOrReply and scanGenericCommand in db.c.
+// scanGenericCommand in db.c. The cursor is parsed by parseScanCursor
+// (cmd_keys.go), shared with SCAN.
 
 const errInvalidCursor = "ERR invalid cursor"
 
@@ -19,48 +20,17 @@ const errInvalidCursor = "ERR invalid cursor"
 // cannot overflow; no table is that large.
 const scanCountCap = 1 << 40
 
-// parseScanCursor parses a cursor as Redis does with strtoul in base 10:
-// no leading white space, an optional sign (a negative value wraps, so -1
-// is 2^64-1), leading zeros allowed, nothing after the digits, and no
-// overflow past 2^64-1. The empty string is cursor 0, as in Redis.
-func parseScanCursor(b []byte) (uint64, bool) {
-	s := string(b)
-	if s == "" {
-		return 0, true
-	}
-	neg := false
-	switch s[0] {
-	case '+', '-':
-		neg = s[0] == '-'
-		s = s[1:]
-		if s == "" {
-			return 0, false
-		}
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return 0, false
-		}
-	}
-	v, err := strconv.ParseUint(s, 10, 64)
-	if err != nil {
-		return 0, false
-	}
-	if neg {
-		v = -v
-	}
-	return v, true
-}
-
 // scanOptions are the MATCH and COUNT options of a key-scoped SCAN.
 type scanOptions struct {
-	pattern string // "" or "*": no filtering
-	count   int
+	pattern  string
+	hasMatch bool // false, or a pattern of "*": no filtering
+	count    int
 }
 
-// match reports whether an element passes the MATCH filter.
+// match reports whether an element passes the MATCH filter. As in Redis,
+// MATCH "" matches only the empty string.
 func (o *scanOptions) match(b []byte) bool {
-	if o.pattern == "" || o.pattern == "*" {
+	if !o.hasMatch || o.pattern == "*" {
 		return true
 	}
 	return glob.Match(o.pattern, string(b))
@@ -90,7 +60,7 @@ func parseScanOptions(x *Ctx, from int) (scanOptions, bool) {
 			}
 			opt.count = int(min(n, scanCountCap))
 		case "match":
-			opt.pattern = x.Arg(i + 1)
+			opt.pattern, opt.hasMatch = x.Arg(i+1), true
 		default:
 			x.SyntaxErr()
 			return opt, false
