@@ -861,6 +861,11 @@ hscan hs 0 match
 hscan hs 0 foo bar
 hscan hs 0 MATCH * COUNT 5 MATCH b*
 hscan hs 0 type string
+hset hs "" empty
+hscan hs 0 match ""
+hscan hs 0 match "" match *
+hscan hs 0 match *
+hdel hs ""
 hscan nokey 0
 hscan nokey x
 hscan nokey 0 foo bar
@@ -965,6 +970,8 @@ sscan nokey 0
 sscan nokey x
 sscan s 0 count 0
 sscan s 0 foo bar
+sscan s 0 match ""
+sscan t 0 match ""
 spop nokey
 spop nokey 0
 spop nokey 2
