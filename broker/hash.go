@@ -23,8 +23,9 @@ const (
 // (https://redis.io/docs/latest/develop/data-types/hashes/).
 //
 // Like Redis it has two encodings. A small hash is packed into one byte
-// slice, in insertion order, like Redis's listpack: each field and each
-// value is one length byte followed by its bytes. A lookup is a linear scan
+// slice, in insertion order, like Redis's listpack: a byte counting the
+// pairs, then each field and each value as one length byte followed by its
+// bytes. A lookup is a linear scan
 // of at most 128 pairs, and HGETALL, HSCAN and friends return the pairs in
 // insertion order, exactly as Redis does for a listpack. A large hash is an
 // internal/dict table (field -> value, both copied into strings) whose SCAN
@@ -36,9 +37,20 @@ const (
 // key's invariants: an empty hash is deleted and every change is signalled
 // for WATCH.
 type Hash struct {
-	lp []byte             // packed pairs while d is nil
-	n  int                // number of pairs in lp
+	lp []byte             // packed: a count byte, then the pairs; nil when empty or a table
 	d  *dict.Dict[string] // hash table encoding, nil while packed
+}
+
+// lpHeader is the size of the packed encoding's header: one byte holding
+// the number of pairs (at most HashMaxPackedEntries+1 before conversion).
+const lpHeader = 1
+
+// lpCount returns the number of pairs in the packed encoding.
+func (h *Hash) lpCount() int {
+	if len(h.lp) == 0 {
+		return 0
+	}
+	return int(h.lp[0])
 }
 
 // NewHash returns an empty, packed hash.
@@ -49,7 +61,7 @@ func (h *Hash) Len() int {
 	if h.d != nil {
 		return h.d.Len()
 	}
-	return h.n
+	return h.lpCount()
 }
 
 // Encoding returns the encoding name OBJECT ENCODING reports: "listpack"
@@ -79,7 +91,7 @@ func (h *Hash) lpEntry(i int) (b []byte, next int) {
 
 // lpFind returns the offset of field's entry, or -1.
 func (h *Hash) lpFind(field []byte) int {
-	for i := 0; i < len(h.lp); {
+	for i := lpHeader; i < len(h.lp); {
 		f, j := h.lpEntry(i)
 		_, next := h.lpEntry(j)
 		if bytes.Equal(f, field) {
@@ -113,7 +125,7 @@ func (h *Hash) Range(fn func(field, value []byte) bool) {
 		h.d.Range(func(f, v string) bool { return fn(bytesView(f), bytesView(v)) })
 		return
 	}
-	for i := 0; i < len(h.lp); {
+	for i := lpHeader; i < len(h.lp); {
 		f, j := h.lpEntry(i)
 		v, next := h.lpEntry(j)
 		if !fn(f, v) {
@@ -152,12 +164,12 @@ func (h *Hash) Random() (field, value []byte) {
 		f, v, _ := h.d.Random()
 		return bytesView(f), bytesView(v)
 	}
-	return h.lpAt(rand.IntN(h.n))
+	return h.lpAt(rand.IntN(h.lpCount()))
 }
 
 // lpAt returns the k-th pair of the packed encoding.
 func (h *Hash) lpAt(k int) (field, value []byte) {
-	i := 0
+	i := lpHeader
 	for ; k > 0; k-- {
 		_, j := h.lpEntry(i)
 		_, i = h.lpEntry(j)
@@ -172,9 +184,9 @@ func (h *Hash) lpAt(k int) (field, value []byte) {
 // hash yields them in insertion order.
 func (h *Hash) RandomDistinct(count int, fn func(field, value []byte)) {
 	if h.d == nil {
-		pick := sampleIndexes(h.n, count)
+		pick := sampleIndexes(h.lpCount(), count)
 		k := 0
-		for i, p := 0, 0; i < len(h.lp) && p < len(pick); k++ {
+		for i, p := lpHeader, 0; i < len(h.lp) && p < len(pick); k++ {
 			f, j := h.lpEntry(i)
 			v, next := h.lpEntry(j)
 			if pick[p] == k {
@@ -231,7 +243,7 @@ func sampleDict[V any](d *dict.Dict[V], count int, fn func(key string, val V)) {
 // AOF rewrite snapshot).
 func (h *Hash) clone() *Hash {
 	if h.d == nil {
-		return &Hash{lp: slices.Clone(h.lp), n: h.n}
+		return &Hash{lp: slices.Clone(h.lp)}
 	}
 	d := dict.New[string]()
 	h.d.Range(func(f, v string) bool {
@@ -286,7 +298,7 @@ func (h *Hash) convert() {
 		d.Set(fieldValueStrings(f, v))
 		return true
 	})
-	h.d, h.lp, h.n = d, nil, 0
+	h.d, h.lp = d, nil
 }
 
 // fieldValueStrings copies a new field and its value into one allocation
@@ -324,17 +336,24 @@ func (h *Hash) set(field, value []byte) bool {
 	}
 	if i := h.lpFind(field); i >= 0 {
 		_, j := h.lpEntry(i)
-		_, end := h.lpEntry(j)
+		old, end := h.lpEntry(j)
+		h.lpReserve(len(value) - len(old))
 		h.lp[j] = byte(len(value))
 		h.lp = slices.Replace(h.lp, j+1, end, value...)
 		return false
+	}
+	if len(h.lp) == 0 {
+		h.lpReserve(lpHeader + 2 + len(field) + len(value))
+		h.lp = append(h.lp, 0)
+	} else {
+		h.lpReserve(2 + len(field) + len(value))
 	}
 	h.lp = append(h.lp, byte(len(field)))
 	h.lp = append(h.lp, field...)
 	h.lp = append(h.lp, byte(len(value)))
 	h.lp = append(h.lp, value...)
-	h.n++
-	if h.n > HashMaxPackedEntries {
+	h.lp[0]++
+	if h.lpCount() > HashMaxPackedEntries {
 		h.convert()
 	}
 	return true
@@ -353,6 +372,24 @@ func (h *Hash) del(field []byte) bool {
 	_, j := h.lpEntry(i)
 	_, end := h.lpEntry(j)
 	h.lp = slices.Delete(h.lp, i, end)
-	h.n--
+	h.lp[0]--
+	switch {
+	case h.lp[0] == 0:
+		h.lp = nil
+	case cap(h.lp) > 2*len(h.lp)+32:
+		h.lp = slices.Clone(h.lp)
+	}
 	return true
+}
+
+// lpReserve makes room for extra more bytes in the packed encoding. It
+// grows to the allocator's size class of the exact need instead of
+// doubling as append does: small hashes are many, and Redis sizes a
+// listpack exactly.
+func (h *Hash) lpReserve(extra int) {
+	need := len(h.lp) + extra
+	if need <= cap(h.lp) {
+		return
+	}
+	h.lp = append(slices.Grow([]byte(nil), need), h.lp...)
 }

@@ -531,3 +531,22 @@ func BenchmarkHGet(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkHSetSmallHashes builds b.N hashes of 5 fields each and reports
+// the heap per hash, key and keyspace entry included (packed encoding).
+func BenchmarkHSetSmallHashes(b *testing.B) {
+	e := newHashEngine(b)
+	before := heapAfterGC()
+	b.ResetTimer()
+	e.Exec(func(tx *broker.Tx) {
+		db := tx.DB(0)
+		for i := range b.N {
+			key := "user:" + strconv.Itoa(i)
+			for f := range 5 {
+				_, _ = db.HSet(key, [][]byte{[]byte("field" + strconv.Itoa(f)), []byte("value" + strconv.Itoa(i))})
+			}
+		}
+	})
+	b.StopTimer()
+	b.ReportMetric(float64(heapAfterGC()-before)/float64(b.N), "heap-B/hash")
+}
