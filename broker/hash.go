@@ -2,6 +2,7 @@ package broker
 
 import (
 	"bytes"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"unsafe"
@@ -25,11 +26,11 @@ const (
 // Like Redis it has two encodings. A small hash is packed into one byte
 // slice, in insertion order, like Redis's listpack: a byte counting the
 // pairs, then each field and each value as one length byte followed by its
-// bytes. A lookup is a linear scan
-// of at most 128 pairs, and HGETALL, HSCAN and friends return the pairs in
-// insertion order, exactly as Redis does for a listpack. A large hash is an
-// internal/dict table (field -> value, both copied into strings) whose SCAN
-// cursor follows Redis's reverse-binary iteration.
+// bytes. A lookup is a linear scan of at most 128 pairs, and HGETALL, HSCAN
+// and friends return the pairs in insertion order, exactly as Redis does
+// for a listpack. A large hash is an internal/dict table (field -> value,
+// both copied into strings) whose SCAN cursor follows Redis's
+// reverse-binary iteration.
 //
 // The byte slices that the read methods hand out point into the hash: they
 // are valid only until the hash is next modified and must not be written
@@ -138,7 +139,7 @@ func (h *Hash) Range(fn func(field, value []byte) bool) {
 // Scan implements HSCAN's iteration. A packed hash is returned whole and the
 // next cursor is 0, as Redis does for a listpack whatever the cursor. A
 // table is scanned from cursor, bucket by bucket, until at least count
-// fields were visited, the cursor is back to 0, or count*10 buckets were
+// fields were visited, the cursor is back to 0, or count*20 buckets were
 // visited (Redis's scanGenericCommand); a full iteration from 0 to 0 visits
 // every field present for its whole duration at least once.
 func (h *Hash) Scan(cursor uint64, count int, fn func(field, value []byte)) uint64 {
@@ -147,7 +148,9 @@ func (h *Hash) Scan(cursor uint64, count int, fn func(field, value []byte)) uint
 		return 0
 	}
 	visited := 0
-	for budget := count * 10; ; budget-- {
+	// Redis doubles COUNT for hashes (it counts fields and values) before
+	// allowing ten buckets per unit.
+	for budget := scanBudget(count, 20); ; budget-- {
 		cursor = h.d.Scan(cursor, func(f, v string) {
 			visited++
 			fn(bytesView(f), bytesView(v))
@@ -156,6 +159,15 @@ func (h *Hash) Scan(cursor uint64, count int, fn func(field, value []byte)) uint
 			return cursor
 		}
 	}
+}
+
+// scanBudget returns count*per, the number of buckets a SCAN call may
+// visit, saturating instead of overflowing.
+func scanBudget(count, per int) int {
+	if count > math.MaxInt/per {
+		return math.MaxInt
+	}
+	return count * per
 }
 
 // Random returns a random field and its value; the hash must not be empty.

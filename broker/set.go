@@ -116,7 +116,7 @@ func (s *Set) Scan(cursor uint64, count int, fn func(m []byte)) uint64 {
 		return 0
 	}
 	visited := 0
-	for budget := count * 10; ; budget-- {
+	for budget := scanBudget(count, 10); ; budget-- {
 		cursor = s.d.Scan(cursor, func(k string, _ struct{}) {
 			visited++
 			fn(bytesView(k))

@@ -16,10 +16,6 @@ import (
 
 const errInvalidCursor = "ERR invalid cursor"
 
-// scanCountCap bounds COUNT so that the engine's count*10 bucket budget
-// cannot overflow; no table is that large.
-const scanCountCap = 1 << 40
-
 // scanOptions are the MATCH and COUNT options of a key-scoped SCAN.
 type scanOptions struct {
 	pattern  string
@@ -58,7 +54,7 @@ func parseScanOptions(x *Ctx, from int) (scanOptions, bool) {
 				x.SyntaxErr()
 				return opt, false
 			}
-			opt.count = int(min(n, scanCountCap))
+			opt.count = int(n)
 		case "match":
 			opt.pattern, opt.hasMatch = x.Arg(i+1), true
 		default:
