@@ -1164,3 +1164,93 @@ sadd q 1
 spop q 5
 hello 2
 `
+
+// The hash and set families of TestDiffRedisRandom's generator
+// (diff_gen_test.go), so that hashes and sets also meet the key commands
+// there (COPY, RENAME, MOVE, SWAPDB, EXPIRE, TYPE...) over the shared keys.
+// Only commands with a deterministic reply are drawn: that generator may
+// cut a command short, which would turn SPOP key count into a random SPOP,
+// so SPOP, SRANDMEMBER and HRANDFIELD are left to TestDiffHashSetRandom.
+func init() {
+	genCmds = append(genCmds, hashGenCmds...)
+	genCmds = append(genCmds, setGenCmds...)
+}
+
+func (g *gen) hfield() string {
+	if g.chance(0.01) {
+		return strings.Repeat("F", 65)
+	}
+	return g.pick("f1", "f2", "f3", "f4", "", "n")
+}
+
+func (g *gen) hvalue() string {
+	switch {
+	case g.chance(0.01):
+		return strings.Repeat("V", 65)
+	case g.chance(0.3):
+		return g.num()
+	}
+	return g.val()
+}
+
+func (g *gen) member() string {
+	if g.chance(0.2) {
+		return g.val()
+	}
+	return g.pick("a", "b", "c", "1", "2", "3", "-1", "007", "")
+}
+
+func (g *gen) members(min int) []string {
+	var out []string
+	for range min + g.r.IntN(3) {
+		out = append(out, g.member())
+	}
+	return out
+}
+
+func (g *gen) pairs() []string {
+	var out []string
+	for range 1 + g.r.IntN(3) {
+		out = append(out, g.hfield(), g.hvalue())
+	}
+	return out
+}
+
+var hashGenCmds = []genCmd{
+	{family: "hashes", weight: 8, args: func(g *gen) []string { return cat(args("HSET", g.key()), g.pairs()...) }},
+	{family: "hashes", weight: 2, args: func(g *gen) []string { return cat(args("HMSET", g.key()), g.pairs()...) }},
+	{family: "hashes", weight: 2, args: func(g *gen) []string { return args("HSETNX", g.key(), g.hfield(), g.hvalue()) }},
+	{family: "hashes", weight: 4, args: func(g *gen) []string { return args("HGET", g.key(), g.hfield()) }},
+	{family: "hashes", weight: 2, args: func(g *gen) []string { return args("HMGET", g.key(), g.hfield(), g.hfield()) }},
+	{family: "hashes", weight: 3, args: func(g *gen) []string { return args("HDEL", g.key(), g.hfield(), g.hfield()) }},
+	{family: "hashes", weight: 2, args: func(g *gen) []string { return args("HLEN", g.key()) }},
+	{family: "hashes", weight: 2, args: func(g *gen) []string { return args(g.pick("HSTRLEN", "HEXISTS"), g.key(), g.hfield()) }},
+	{family: "hashes", weight: 2, unordered: true, noMulti: true, args: func(g *gen) []string {
+		return args(g.pick("HGETALL", "HKEYS", "HVALS"), g.key())
+	}},
+	{family: "hashes", weight: 3, args: func(g *gen) []string { return args("HINCRBY", g.key(), g.hfield(), g.num()) }},
+	{family: "hashes", weight: 3, args: func(g *gen) []string { return args("HINCRBYFLOAT", g.key(), g.hfield(), g.float()) }},
+}
+
+var setGenCmds = []genCmd{
+	{family: "sets", weight: 8, args: func(g *gen) []string { return cat(args("SADD", g.key()), g.members(1)...) }},
+	{family: "sets", weight: 4, args: func(g *gen) []string { return cat(args("SREM", g.key()), g.members(1)...) }},
+	{family: "sets", weight: 2, args: func(g *gen) []string { return args("SCARD", g.key()) }},
+	{family: "sets", weight: 3, args: func(g *gen) []string { return args("SISMEMBER", g.key(), g.member()) }},
+	{family: "sets", weight: 2, args: func(g *gen) []string { return cat(args("SMISMEMBER", g.key()), g.members(1)...) }},
+	{family: "sets", weight: 2, args: func(g *gen) []string { return args("SMOVE", g.key(), g.key(), g.member()) }},
+	{family: "sets", weight: 3, unordered: true, noMulti: true, args: func(g *gen) []string {
+		return cat(args(g.pick("SMEMBERS", "SINTER", "SUNION", "SDIFF")), g.keys(1)...)
+	}},
+	{family: "sets", weight: 3, args: func(g *gen) []string {
+		return cat(args(g.pick("SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"), g.key()), g.keys(1)...)
+	}},
+	{family: "sets", weight: 2, args: func(g *gen) []string {
+		keys := g.keys(1)
+		a := cat(args("SINTERCARD", strconv.Itoa(len(keys))), keys...)
+		if g.chance(0.3) {
+			a = append(a, "LIMIT", g.pick("0", "1", "2", "-1", "abc"))
+		}
+		return a
+	}},
+}
