@@ -357,3 +357,28 @@ func TestHashLarge(t *testing.T) {
 		require.Equal(t, got[i][1:], got[i+1])
 	}
 }
+
+// COPY makes an independent hash; TTLs survive in-place writes; TYPE and
+// RENAME see hashes.
+func TestHashKeyCommands(t *testing.T) {
+	c := client(t)
+	mustDo(t, c, int64(2), "HSET", "h", "a", "1", "b", strings.Repeat("x", 70))
+	mustDo(t, c, int64(2), "HSET", "small", "a", "1", "b", "2")
+	mustDo(t, c, "hash", "TYPE", "h")
+	for _, key := range []string{"h", "small"} {
+		mustDo(t, c, int64(1), "COPY", key, key+"2")
+		mustDo(t, c, int64(0), "HSET", key, "a", "changed")
+		mustDo(t, c, "1", "HGET", key+"2", "a")
+		mustDo(t, c, int64(1), "HDEL", key+"2", "b")
+		mustDo(t, c, int64(2), "HLEN", key)
+	}
+	mustDo(t, c, int64(1), "PEXPIRE", "h", "100000")
+	mustDo(t, c, int64(0), "HSET", "h", "a", "again")
+	mustDo(t, c, int64(2), "HINCRBY", "h", "n", "2")
+	mustDo(t, c, int64(1), "HDEL", "h", "n")
+	ttl, err := c.PTTL(ctx, "h").Result()
+	require.NoError(t, err)
+	require.Greater(t, ttl.Milliseconds(), int64(90000), "in-place writes keep the TTL")
+	mustDo(t, c, "OK", "RENAME", "h", "h3")
+	mustDo(t, c, "again", "HGET", "h3", "a")
+}

@@ -461,3 +461,27 @@ func TestHashSetAOF(t *testing.T) {
 	c2 := testutil.Client(t, s2.RESPAddr(), 2)
 	require.Equal(t, before, dump(c2))
 }
+
+// COPY makes an independent set; TTLs survive in-place writes and are
+// dropped by the STORE commands, as in Redis.
+func TestSetKeyCommands(t *testing.T) {
+	c := client(t)
+	mustDo(t, c, int64(3), "SADD", "i", "1", "2", "3")
+	mustDo(t, c, int64(2), "SADD", "m", "a", "b")
+	mustDo(t, c, "set", "TYPE", "i")
+	for _, key := range []string{"i", "m"} {
+		mustDo(t, c, int64(1), "COPY", key, key+"2")
+		mustDo(t, c, int64(1), "SADD", key, "new")
+		mustDo(t, c, int64(0), "SISMEMBER", key+"2", "new")
+	}
+	mustDo(t, c, []any{"1", "2", "3"}, "SMEMBERS", "i2")
+	mustDo(t, c, int64(1), "PEXPIRE", "m", "100000")
+	mustDo(t, c, int64(1), "SADD", "m", "c")
+	mustDo(t, c, int64(1), "SREM", "m", "a")
+	_, _ = c.Do(ctx, "SPOP", "m").Result()
+	ttl, err := c.PTTL(ctx, "m").Result()
+	require.NoError(t, err)
+	require.Greater(t, ttl.Milliseconds(), int64(90000), "in-place writes keep the TTL")
+	mustDo(t, c, int64(3), "SUNIONSTORE", "m", "i2")
+	mustDo(t, c, int64(-1), "PTTL", "m")
+}
