@@ -22,6 +22,7 @@ func clientSubcommands() []*Command {
 		{Name: "list", Handler: cmdClientList, Arity: -2, Flags: NoLock | Admin, Since: "2.4.0", Summary: "Lists open connections."},
 		{Name: "info", Handler: cmdClientInfo, Arity: 2, Flags: NoLock, Since: "6.2.0", Summary: "Returns information about the connection."},
 		{Name: "kill", Handler: cmdClientKill, Arity: -3, Flags: NoLock | Admin, Since: "2.4.0", Summary: "Terminates open connections."},
+		{Name: "reply", Handler: cmdClientReply, Arity: 3, Flags: NoLock, Since: "3.2.0", Summary: "Instructs the server whether to reply to commands."},
 		{Name: "setinfo", Handler: cmdClientSetInfo, Arity: 4, Flags: NoLock, Since: "7.2.0", Summary: "Sets information specific to the client or connection."},
 		{Name: "no-evict", Handler: cmdClientOnOff, Arity: 3, Flags: NoLock | Admin, Since: "7.0.0", Summary: "Sets the client eviction mode of the connection."},
 		{Name: "no-touch", Handler: cmdClientOnOff, Arity: 3, Flags: NoLock, Since: "7.2.0", Summary: "Controls whether commands sent by the client affect the LRU/LFU of accessed keys."},
@@ -435,4 +436,23 @@ func cmdClientHelp(x *Ctx) {
 		"NO-TOUCH (ON|OFF)",
 		"    Will not touch LRU/LFU stats when this mode is on.",
 	)
+}
+
+// cmdClientReply implements CLIENT REPLY ON|OFF|SKIP
+// (https://redis.io/commands/client-reply/): OFF and SKIP are not answered.
+func cmdClientReply(x *Ctx) {
+	c := x.Conn
+	switch strings.ToLower(x.Arg(2)) {
+	case "on":
+		c.replyOff, c.replySkipNext = false, false
+		x.W.OK()
+	case "off":
+		c.replyOff = true
+	case "skip":
+		if !c.replyOff {
+			c.replySkipNext = true
+		}
+	default:
+		x.SyntaxErr()
+	}
 }

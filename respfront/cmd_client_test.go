@@ -417,3 +417,13 @@ func TestClientListConcurrent(t *testing.T) {
 	close(stop)
 	wg.Wait()
 }
+
+func TestClientReply(t *testing.T) {
+	r := testutil.DialRaw(t, start(t))
+	r.Send([]byte("CLIENT REPLY OFF\r\nSET a 1\r\nGET a\r\nCLIENT REPLY SKIP\r\nCLIENT REPLY ON\r\nGET a\r\n"))
+	// OFF silences SET, GET and SKIP; SKIP was a no-op while OFF; ON answers.
+	require.Equal(t, "+OK\r\n", r.Read())
+	require.Equal(t, "$1\r\n1\r\n", r.Read())
+	r.Send([]byte("CLIENT REPLY SKIP\r\nGET a\r\nECHO x\r\n"))
+	require.Equal(t, "$1\r\nx\r\n", r.Read())
+}

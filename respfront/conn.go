@@ -51,6 +51,9 @@ type Conn struct {
 	// current reply is flushed (CLIENT KILL of oneself, SHUTDOWN).
 	closeAfterReply bool
 
+	// CLIENT REPLY: OFF drops every reply; SKIP drops the next one.
+	replyOff, replySkip, replySkipNext bool
+
 	tx  tx  // MULTI/EXEC state (cmd_tx.go)
 	ctx Ctx // reused for every locked command
 

@@ -125,6 +125,7 @@ func (c *Conn) dispatch(cmds []redcon.Command) bool {
 	for i := 0; i < len(cmds); {
 		if c.srv.table.noLock(cmds[i].Args) {
 			// Commands that run without the engine lock.
+			start := len(c.w.Buf)
 			cmd := c.prepare(cmds[i].Args)
 			i++
 			if cmd != nil {
@@ -139,6 +140,7 @@ func (c *Conn) dispatch(cmds []redcon.Command) bool {
 				// refused or queued.
 				c.srv.stats.commands.Add(1)
 			}
+			c.replyDone(start)
 			if c.isClosed() {
 				return false
 			}
@@ -147,6 +149,7 @@ func (c *Conn) dispatch(cmds []redcon.Command) bool {
 		var blocked *blockReq
 		changed := false
 		c.srv.eng.ExecMany(func(tx *broker.Tx) bool {
+			start := len(c.w.Buf)
 			cmd := c.prepare(cmds[i].Args)
 			args := cmds[i].Args
 			i++
@@ -168,6 +171,7 @@ func (c *Conn) dispatch(cmds []redcon.Command) bool {
 					return false
 				}
 			}
+			c.replyDone(start)
 			if i >= len(cmds) || c.closeAfterReply {
 				return false
 			}
@@ -314,6 +318,8 @@ func (c *Conn) waitBlocked(b *blockReq) bool {
 		timer = t.C
 	}
 	alive := true
+	start := len(c.w.Buf)
+	defer c.replyDone(start)
 	select {
 	case <-b.w.Done:
 		b.reply(&c.w, b.w.Result)
@@ -365,4 +371,14 @@ func (c *Conn) waitDurable() bool {
 		return false
 	}
 	return true
+}
+
+// replyDone applies CLIENT REPLY OFF|SKIP to the reply a command wrote
+// from offset start of the private buffer.
+func (c *Conn) replyDone(start int) {
+	if c.replyOff || c.replySkip {
+		c.w.Buf = c.w.Buf[:start]
+	}
+	c.replySkip = c.replySkipNext
+	c.replySkipNext = false
 }

@@ -64,7 +64,7 @@ var Directives = []Directive{
 	{Name: "aof-load-truncated", Kind: Bool, Default: "yes", Help: "load an AOF whose last command is torn, truncating it"},
 	{Name: "auto-aof-rewrite-percentage", Kind: Int, Default: "100", Help: "rewrite the AOF when it grew by this percentage (0: never)"},
 	{Name: "auto-aof-rewrite-min-size", Kind: Bytes, Default: "64mb", Help: "minimum AOF size for an automatic rewrite"},
-	{Name: "amqp-port", Kind: Int, Default: "0", Help: "AMQP 0-9-1 port; 0 disables (front not built yet)"},
+	{Name: "amqp-port", Kind: Int, Default: "5672", Help: "AMQP 0-9-1 port; 0 disables"},
 	{Name: "nats-port", Kind: Int, Default: "0", Help: "NATS port; 0 disables (front not built yet)"},
 }
 
