@@ -40,8 +40,8 @@ import (
 //     iteration with the same options and the sets of elements returned
 //     are compared.
 
-// diffPair is one redis-server and one Switchyard connection.
-type diffPair struct {
+// hsPair is one redis-server and one Switchyard connection.
+type hsPair struct {
 	t        *testing.T
 	want     *testutil.Raw // redis-server
 	got      *testutil.Raw // Switchyard
@@ -52,15 +52,15 @@ type diffPair struct {
 	tally    map[string]*[2]int // per command: replies that were not / were errors
 }
 
-func newDiffPair(t *testing.T) *diffPair {
+func newHSPair(t *testing.T) *hsPair {
 	t.Helper()
 	redisAddr := testutil.StartRedis(t)
 	sy := start(t)
-	return &diffPair{t: t, want: testutil.DialRaw(t, redisAddr), got: testutil.DialRaw(t, sy),
+	return &hsPair{t: t, want: testutil.DialRaw(t, redisAddr), got: testutil.DialRaw(t, sy),
 		side: testutil.DialRaw(t, redisAddr), proto: 2}
 }
 
-func (p *diffPair) fail(format string, args ...any) {
+func (p *hsPair) fail(format string, args ...any) {
 	p.t.Helper()
 	from := max(0, len(p.history)-25)
 	p.t.Fatalf("%s\n%s\nlast commands:\n  %s", p.failNote, fmt.Sprintf(format, args...),
@@ -68,7 +68,7 @@ func (p *diffPair) fail(format string, args ...any) {
 }
 
 // do sends args to both servers and returns both raw replies.
-func (p *diffPair) do(args ...string) (want, got string) {
+func (p *hsPair) do(args ...string) (want, got string) {
 	p.t.Helper()
 	p.history = append(p.history, quoteArgs(args))
 	want, got = p.want.Do(args...), p.got.Do(args...)
@@ -87,7 +87,7 @@ func (p *diffPair) do(args ...string) (want, got string) {
 }
 
 // hello switches both connections to protocol proto.
-func (p *diffPair) hello(proto int) {
+func (p *hsPair) hello(proto int) {
 	p.t.Helper()
 	w, g := p.do("HELLO", strconv.Itoa(proto))
 	require.True(p.t, strings.HasPrefix(w, "%") || strings.HasPrefix(w, "*"), w)
@@ -110,7 +110,7 @@ func quoteArgs(args []string) string {
 }
 
 // exact requires identical replies.
-func (p *diffPair) exact(args ...string) {
+func (p *hsPair) exact(args ...string) {
 	p.t.Helper()
 	w, g := p.do(args...)
 	if w != g {
@@ -120,7 +120,7 @@ func (p *diffPair) exact(args ...string) {
 
 // unordered requires the same replies once the elements of the top-level
 // aggregate (pairs for HGETALL and WITHVALUES) are sorted.
-func (p *diffPair) unordered(args ...string) {
+func (p *hsPair) unordered(args ...string) {
 	p.t.Helper()
 	w, g := p.do(args...)
 	if w == g {
@@ -259,7 +259,7 @@ func hsScanAll(t testing.TB, r *testutil.Raw, args []string, first string) ([]st
 // scan compares a SCAN-family command: identical replies pass; otherwise
 // both sides iterate fully from cursor 0 with the same options and must
 // return the same elements.
-func (p *diffPair) scan(args ...string) {
+func (p *hsPair) scan(args ...string) {
 	p.t.Helper()
 	w, g := p.do(args...)
 	if w == g {
@@ -287,7 +287,7 @@ func (p *diffPair) scan(args ...string) {
 // order-insensitively, one starting with "@" as a full scan; "hello"
 // lines switch the protocol and are not compared.
 func TestDiffHashSetScript(t *testing.T) {
-	p := newDiffPair(t)
+	p := newHSPair(t)
 	long := strings.Repeat("L", 70)
 	for n, line := range strings.Split(strings.TrimSpace(hashSetTranscript), "\n") {
 		line = strings.TrimSpace(line)
@@ -397,7 +397,7 @@ func TestDiffHashSetRandom(t *testing.T) {
 	seed := diffSeed(t)
 	n := diffCount(t)
 	t.Logf("seed %d, %d commands (SWITCHYARD_DIFF_SEED=%d to replay)", seed, n, seed)
-	p := newDiffPair(t)
+	p := newHSPair(t)
 	p.tally = map[string]*[2]int{}
 	g := &hsGen{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
 	for i := range n {
@@ -653,7 +653,7 @@ type content struct {
 
 // readContent reads key's content from redis-server. It uses a second
 // RESP2 connection so the main connection's protocol does not matter.
-func (p *diffPair) readContent(r *testutil.Raw, key string) content {
+func (p *hsPair) readContent(r *testutil.Raw, key string) content {
 	p.t.Helper()
 	tv := hsParseReply(p.t, r.Do("TYPE", key))
 	c := content{typ: tv.text, members: map[string]bool{}, fields: map[string]string{}}
@@ -674,7 +674,7 @@ func (p *diffPair) readContent(r *testutil.Raw, key string) content {
 // random compares SPOP, SRANDMEMBER and HRANDFIELD: errors and shapes
 // exactly, the elements against the key's content read from Redis first.
 // After SPOP, Switchyard's set is made equal to Redis's again.
-func (p *diffPair) random(args ...string) {
+func (p *hsPair) random(args ...string) {
 	p.t.Helper()
 	key := args[1]
 	before := p.readContent(p.side, key)
