@@ -1,6 +1,7 @@
 package amqpbridge_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/switchyard/switchyard/broker"
+	"github.com/switchyard/switchyard/internal/testutil"
 )
 
 // Queue arguments end to end with amqp091-go (RabbitMQ 3.10 semantics).
@@ -261,4 +263,51 @@ func TestQueueExpiresDeletes(t *testing.T) {
 	require.NoError(t, err)
 	publishTo(t, ch, "kept", amqp.Publishing{Body: []byte("still here")})
 	require.Equal(t, "still here", string(recv(t, d).Body))
+}
+
+// TestDLXPersistentSurvivesRestart: a persistent message dead-lettered into
+// a durable queue is recorded like a publish and is back, with its x-death,
+// after a restart.
+func TestDLXPersistentSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	s, url := testutil.StartSwitchyardAMQP(t, []string{"dir", dir}, []string{"appendfsync", "always"})
+	conn := dial(t, url)
+	ch, err := conn.Channel()
+	require.NoError(t, err)
+	_, err = ch.QueueDeclare("dead", true, false, false, false, nil)
+	require.NoError(t, err)
+	_, err = ch.QueueDeclare("work", true, false, false, false, amqp.Table{"x-dead-letter-exchange": "", "x-dead-letter-routing-key": "dead"})
+	require.NoError(t, err)
+	publishTo(t, ch, "work", amqp.Publishing{DeliveryMode: amqp.Persistent, Body: []byte("durable")})
+	publishTo(t, ch, "work", amqp.Publishing{DeliveryMode: amqp.Transient, Body: []byte("transient")})
+	for range 2 {
+		m, ok, err := ch.Get("work", false)
+		require.NoError(t, err)
+		require.True(t, ok)
+		require.NoError(t, m.Reject(false))
+	}
+	q, err := ch.QueueDeclarePassive("dead", true, false, false, false, nil)
+	require.NoError(t, err)
+	require.Equal(t, 2, q.Messages)
+	require.NoError(t, conn.Close())
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	require.NoError(t, s.Shutdown(ctx))
+
+	_, url2 := testutil.StartSwitchyardAMQP(t, []string{"dir", dir}, []string{"appendfsync", "always"})
+	ch2, err := dial(t, url2).Channel()
+	require.NoError(t, err)
+	m, ok, err := ch2.Get("dead", true)
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, "durable", string(m.Body))
+	e := xDeath(t, m)
+	require.Equal(t, "rejected", e["reason"])
+	require.Equal(t, "work", e["queue"])
+	_, ok, err = ch2.Get("dead", true)
+	require.NoError(t, err)
+	require.False(t, ok, "the transient dead letter is gone")
+	_, ok, err = ch2.Get("work", true)
+	require.NoError(t, err)
+	require.False(t, ok, "the source queue recorded its removal")
 }
