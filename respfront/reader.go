@@ -50,13 +50,10 @@ var tooBig = [...]string{
 }
 
 // argRef locates one element of a request: n bytes at offset off from the
-// request's first byte in buf, or, when own is set, the bytes of own (a
-// big bulk or an inline argument, already in an allocation of its own).
-type argRef struct {
-	off, n int
-	own    []byte
-	isOwn  bool
-}
+// request's first byte in buf, or, when own > 0, reader.owns[own-1] (a big
+// bulk or an inline argument, already in an allocation of its own). It
+// holds no pointer, so moving and clearing refs costs no write barriers.
+type argRef struct{ off, n, own int }
 
 // reqRef is a complete request not yet handed out: its first byte in buf
 // and the end of its elements in reader.refs.
@@ -106,6 +103,7 @@ type reader struct {
 	big   []byte // rdBigBody: the bulk being read
 
 	refs []argRef // elements of the complete requests, then of the current one
+	owns [][]byte // the elements with an allocation of their own (argRef.own)
 	cur  int      // refs[cur:] belong to the current request
 	done []reqRef // complete requests not yet handed out
 	cmds [][][]byte
@@ -222,7 +220,7 @@ func (r *reader) inline(line []byte) error {
 		return nil
 	}
 	for _, a := range args {
-		r.refs = append(r.refs, argRef{own: a[:len(a):len(a)], isOwn: true})
+		r.addOwn(a[:len(a):len(a)])
 	}
 	r.requestDone()
 	return nil
@@ -256,7 +254,7 @@ func (r *reader) header(l []byte) error {
 	}
 	if v >= bigArg {
 		r.big = make([]byte, v)
-		r.refs = append(r.refs, argRef{own: r.big, isOwn: true})
+		r.addOwn(r.big)
 		r.state, r.bn = rdBigBody, int(v)
 		return nil
 	}
@@ -265,12 +263,17 @@ func (r *reader) header(l []byte) error {
 	return nil
 }
 
+// addOwn adds an element that has an allocation of its own.
+func (r *reader) addOwn(b []byte) {
+	r.owns = append(r.owns, b)
+	r.refs = append(r.refs, argRef{own: len(r.owns)})
+}
+
 // materialize copies the complete requests out of buf and returns them.
 func (r *reader) materialize() [][][]byte {
 	hdr := make([][]byte, r.cur)
-	clear(r.cmds)
 	cmds := r.cmds[:0]
-	k := 0
+	k, owned := 0, 0
 	for _, d := range r.done {
 		size := 0
 		for _, a := range r.refs[k:d.end] {
@@ -280,8 +283,9 @@ func (r *reader) materialize() [][][]byte {
 		p := 0
 		req := r.buf[d.start:r.w]
 		for i, a := range r.refs[k:d.end] {
-			if a.isOwn {
-				hdr[k+i] = a.own
+			if a.own > 0 {
+				hdr[k+i] = r.owns[a.own-1]
+				owned++
 				continue
 			}
 			copy(b[p:], req[a.off:a.off+a.n])
@@ -291,15 +295,33 @@ func (r *reader) materialize() [][][]byte {
 		cmds = append(cmds, hdr[k:d.end:d.end])
 		k = d.end
 	}
+	if len(r.cmds) > len(cmds) {
+		clear(r.cmds[len(cmds):]) // the previous read's requests past this one's
+	}
 	// Keep the current request's elements, dropping references to
 	// handed-out allocations.
+	if owned > 0 {
+		r.dropOwns(owned)
+	}
 	n := copy(r.refs, r.refs[r.cur:])
-	clear(r.refs[n:])
 	if r.refs = r.refs[:n]; cap(r.refs) > 4096 && n < 1024 {
 		r.refs = append([]argRef(nil), r.refs...)
 	}
 	r.cur, r.done, r.cmds = 0, r.done[:0], cmds
 	return cmds
+}
+
+// dropOwns drops the first k own elements, those of the handed-out
+// requests, renumbering those of the current request.
+func (r *reader) dropOwns(k int) {
+	for i := r.cur; i < len(r.refs); i++ {
+		if r.refs[i].own > 0 {
+			r.refs[i].own -= k
+		}
+	}
+	n := copy(r.owns, r.owns[k:])
+	clear(r.owns[n:])
+	r.owns = r.owns[:n]
 }
 
 // fill reads more of the request: into the big bulk being read, or into

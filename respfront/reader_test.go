@@ -237,7 +237,8 @@ func TestReaderHugeCount(t *testing.T) {
 // own size, not through the buffer, whatever the pieces.
 func TestReaderBigBulk(t *testing.T) {
 	val := bytes.Repeat([]byte("0123456789"), 100000)
-	in := "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$" + strconv.Itoa(len(val)) + "\r\n" + string(val) + "\r\n*1\r\n$4\r\nPING\r\n"
+	bulk := "$" + strconv.Itoa(len(val)) + "\r\n" + string(val) + "\r\n"
+	in := "ECHO 'a b'\r\n*4\r\n$4\r\nMSET\r\n$1\r\nk\r\n" + bulk + bulk + "*1\r\n$4\r\nPING\r\n"
 	for _, step := range []int{0, 7, 1000, 70000} {
 		r := newTestReader(&stepReader{b: []byte(in), step: step}, false)
 		var got [][][]byte
@@ -249,12 +250,16 @@ func TestReaderBigBulk(t *testing.T) {
 			}
 			got = append(got, cmds...)
 		}
-		require.Len(t, got, 2, "step %d", step)
-		require.Equal(t, "SET", string(got[0][0]))
-		require.Equal(t, "k", string(got[0][1]))
-		require.Equal(t, val, got[0][2], "step %d", step)
-		require.Equal(t, len(val), cap(got[0][2]))
-		require.Equal(t, "PING", string(got[1][0]))
+		require.Len(t, got, 3, "step %d", step)
+		require.Equal(t, [][]byte{[]byte("ECHO"), []byte("a b")}, got[0])
+		require.Equal(t, "MSET", string(got[1][0]))
+		require.Equal(t, "k", string(got[1][1]))
+		for _, v := range got[1][2:] {
+			require.Equal(t, val, v, "step %d", step)
+			require.Equal(t, len(val), cap(v))
+		}
+		require.Equal(t, "PING", string(got[2][0]))
+		require.Empty(t, r.owns)
 		require.Equal(t, readBufSize, len(r.buf), "step %d", step)
 	}
 }
@@ -351,4 +356,53 @@ func TestReaderQueryBufferLimit(t *testing.T) {
 	_, err := r.readCommands()
 	require.ErrorIs(t, err, errQueryBufferLimit)
 	require.LessOrEqual(t, r.n, 51000)
+}
+
+// loopConn is a net.Conn whose reads return the same bytes forever.
+type loopConn struct {
+	net.Conn
+	b []byte
+}
+
+func (l *loopConn) Read(p []byte) (int, error) { return copy(p, l.b), nil }
+
+// BenchmarkReader reads reads of 16 pipelined requests (redis-benchmark
+// -P 16): SET key with a 3-byte value, and GET key.
+func BenchmarkReader(b *testing.B) {
+	for _, tc := range []struct{ name, req string }{
+		{"get", "*2\r\n$3\r\nGET\r\n$16\r\nkey:__rand_int__\r\n"},
+		{"set", "*3\r\n$3\r\nSET\r\n$16\r\nkey:__rand_int__\r\n$3\r\nxxx\r\n"},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			r := newTestReader(&loopConn{b: []byte(strings.Repeat(tc.req, 16))}, false)
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				cmds, err := r.readCommands()
+				if err != nil {
+					b.Fatal(err)
+				}
+				n += len(cmds)
+				r.n = 0
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/cmd")
+		})
+	}
+}
+
+// FuzzReader: however the input is cut into reads, the reader returns the
+// same requests and the same error, and never panics.
+func FuzzReader(f *testing.F) {
+	for _, s := range []string{
+		"*1\r\n$4\r\nPING\r\n", "SET a 'b c'\r\n*2\r\n$3\r\nGET\r\n$1\r\na\r\n", "*0\r\n\r\n*1\r\n$-1\r\n",
+		"*2\r\n$1\r\na\r\n:1\r\n", "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$40000\r\n" + strings.Repeat("v", 40000) + "\r\nPING\r\n",
+	} {
+		f.Add([]byte(s), uint8(3), false)
+	}
+	f.Fuzz(func(t *testing.T, in []byte, step uint8, unauth bool) {
+		want, wantErr := readAll(string(in), 0, unauth)
+		got, gotErr := readAll(string(in), int(step)+1, unauth)
+		require.Equal(t, want, got)
+		require.Equal(t, wantErr.Error(), gotErr.Error())
+	})
 }
