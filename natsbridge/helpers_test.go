@@ -55,6 +55,7 @@ func startFront(t testing.TB, opts natsbridge.Options) *front {
 		defer cancel()
 		require.NoError(t, s.Shutdown(ctx))
 		require.ErrorIs(t, <-served, natsbridge.ErrServerClosed)
+		qb.Close()
 		eng.Close()
 	})
 	addr := ln.Addr().String()

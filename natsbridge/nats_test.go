@@ -527,6 +527,7 @@ func TestConnectionsAndSubscriptionsReleased(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	require.NoError(t, f.Shutdown(ctx))
+	f.qb.Close()
 	f.eng.Close()
 	// Every goroutine of the front and of the clients ends.
 	require.Eventually(t, func() bool { return runtime.NumGoroutine() <= base+2 }, 5*time.Second, 5*time.Millisecond,
