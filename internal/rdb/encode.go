@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"time"
 
 	"github.com/hdt3213/rdb/crc64jones"
 	"github.com/hdt3213/rdb/lzf"
@@ -51,6 +52,9 @@ type Options struct {
 	// checksum is zero, which readers take as "not computed"
 	// (rdbchecksum).
 	Checksum bool
+	// KeyDelay is slept after each key WriteSnapshot writes, to make a
+	// save last in tests (Redis's rdb-key-save-delay).
+	KeyDelay time.Duration
 }
 
 // ErrState is returned when Encoder calls come out of order (a value

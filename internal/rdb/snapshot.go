@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/switchyard/switchyard/broker"
 )
@@ -46,6 +47,9 @@ func WriteSnapshot(w io.Writer, snap *broker.Snapshot, aux []AuxField, opts Opti
 		}
 		err = writeObject(e, key, o)
 		n++
+		if opts.KeyDelay > 0 {
+			time.Sleep(opts.KeyDelay)
+		}
 		return err == nil
 	})
 	if err != nil {
