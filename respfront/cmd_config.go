@@ -67,7 +67,6 @@ var runtimeSettings = map[string]runtimeSetting{
 	"client-output-buffer-limit-pubsub": {},
 	"save":                              {apply: configurePersistence("save")},
 	"rdbcompression":                    {apply: configurePersistence("rdbcompression")},
-	"rdbchecksum":                       {apply: configurePersistence("rdbchecksum")},
 	"rdb-key-save-delay":                {min: -2147483648, max: 2147483647, apply: configurePersistence("rdb-key-save-delay")},
 }
 

@@ -79,7 +79,7 @@ type Persistence interface {
 	// Info returns the INFO persistence section's fields, in order; it is
 	// called with the engine lock held.
 	Info(tx *broker.Tx) [][2]string
-	// Configure applies CONFIG SET of save, rdbcompression, rdbchecksum or
+	// Configure applies CONFIG SET of save, rdbcompression or
 	// rdb-key-save-delay.
 	Configure(name, value string)
 	// SetShutdownSave records SHUTDOWN SAVE or NOSAVE before OnShutdown.

@@ -263,7 +263,7 @@ func (p *persistence) startRewrite() error {
 	return nil
 }
 
-// Configure applies CONFIG SET of save, rdbcompression, rdbchecksum or
+// Configure applies CONFIG SET of save, rdbcompression or
 // rdb-key-save-delay (values already validated by the configuration).
 func (p *persistence) Configure(name, value string) {
 	p.mu.Lock()
@@ -273,8 +273,6 @@ func (p *persistence) Configure(name, value string) {
 		p.points, _ = config.ParseSavePoints(value)
 	case "rdbcompression":
 		p.rdbOpts.Compress = value == "yes"
-	case "rdbchecksum":
-		p.rdbOpts.Checksum = value == "yes"
 	case "rdb-key-save-delay":
 		n, _ := strconv.Atoi(value)
 		p.rdbOpts.KeyDelay = time.Duration(n) * time.Microsecond
