@@ -28,9 +28,10 @@ const (
 	Bool  // yes|no
 	Bytes // 100, 1k, 1kb, 1mb, 1gb (Redis memory units)
 	Enum  // one of Directive.Enum
-	// Multi may repeat, as redis.conf's save: the first occurrence read
-	// replaces the default, later ones add to it, an empty value clears
-	// it; after Seal (CONFIG SET) a Set replaces the whole value.
+	// Multi is a list of save points that may repeat, as redis.conf's
+	// save: the first occurrence read replaces the default, later ones add
+	// to it, an empty value clears it; after Seal (CONFIG SET) a Set
+	// replaces the whole value.
 	Multi
 )
 
@@ -153,9 +154,9 @@ func (c *Config) Set(name string, args []string) error {
 		if _, err := ParseSavePoints(strings.Join(fields, " ")); err != nil {
 			return fmt.Errorf("%s: %v", name, err)
 		}
-		// Redis's setConfigSaveOption: the first occurrence in the files
-		// replaces the default; at run time every Set replaces.
-		if c.sealed || !c.read[name] {
+		// Redis's setConfigSaveOption: "" clears; the first occurrence in
+		// the files replaces the default; at run time every Set replaces.
+		if c.sealed || !c.read[name] || len(fields) == 0 {
 			c.vals[name] = nil
 			c.read[name] = true
 		}
