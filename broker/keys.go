@@ -290,10 +290,13 @@ func (db *DB) put(key string, o *Object, at int64) {
 // (until then no such object can exist, and Clone panics rather than share
 // memory silently).
 func (o *Object) Clone() *Object {
-	if o.Hash != nil || o.Set != nil || o.ZSet != nil {
+	if o.Hash != nil || o.Set != nil {
 		panic("broker: Object.Clone does not copy " + o.Kind.String() + " values yet")
 	}
 	n := &Object{Kind: o.Kind}
+	if o.ZSet != nil {
+		n.ZSet = o.ZSet.Clone()
+	}
 	if o.Str != nil {
 		n.Str = append([]byte{}, o.Str...)
 	}

@@ -24,7 +24,15 @@ func (tx *Tx) Propagate(db int, args ...[]byte) {
 		return
 	}
 	if tx.capture != nil {
-		*tx.capture = append(*tx.capture, Propagated{db, args})
+		// Copy: the args may be the very bytes of a stored value (a string
+		// keeps its SET argument), which a later command of the same
+		// transaction can change in place (SETRANGE, SETBIT, BITFIELD,
+		// PFADD) before the capture is logged.
+		c := make([][]byte, len(args))
+		for i, a := range args {
+			c[i] = append([]byte(nil), a...)
+		}
+		*tx.capture = append(*tx.capture, Propagated{db, c})
 		return
 	}
 	tx.e.prop.Propagate(db, args)

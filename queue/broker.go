@@ -221,7 +221,7 @@ func (b *Broker) DeleteQueue(tx *broker.Tx, ch *Channel, name string, ifUnused, 
 		return 0, newErr(ErrPrecondition, "%s", "queue '"+name+"' in vhost '/' in use")
 	}
 	if ifEmpty && q.ready.Len() > 0 {
-		return 0, newErr(ErrPrecondition, "%s", "queue '"+name+"' in vhost '/' is not empty")
+		return 0, newErr(ErrPrecondition, "%s", "queue '"+name+"' in vhost '/' not empty")
 	}
 	return b.deleteQueue(tx, q), nil
 }

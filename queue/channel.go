@@ -36,6 +36,7 @@ type Consumer struct {
 	ch        *Channel
 	unacked   int
 	cancelled bool
+	exclusive bool
 }
 
 // Queue returns the consumer's queue name.
@@ -254,9 +255,10 @@ type ConsumeOptions struct {
 }
 
 // Consume subscribes ch to queue (basic.consume). Errors: 404 missing
-// queue, 405 exclusive queue of another connection, 530-style duplicate tag
-// as 406 here ("NOT_ALLOWED" is a connection error in AMQP; the AMQP front
-// maps it).
+// queue, 405 exclusive queue of another connection, 403 ACCESS_REFUSED when
+// an exclusive consumer holds the queue or o.Exclusive is asked while it
+// has consumers ("queue 'q' in vhost '/' in exclusive use"), 530
+// NOT_ALLOWED for a duplicate tag (a connection error in AMQP).
 func (ch *Channel) Consume(tx *broker.Tx, queue string, o ConsumeOptions) (*Consumer, error) {
 	q, err := ch.b.lookup(ch, queue)
 	if err != nil {
@@ -270,7 +272,10 @@ func (ch *Channel) Consume(tx *broker.Tx, queue string, o ConsumeOptions) (*Cons
 	if _, dup := ch.consumers[tag]; dup {
 		return nil, newErr(ErrNotAllowed, "%s", "attempt to reuse consumer tag '"+tag+"'")
 	}
-	c := &Consumer{Tag: tag, NoAck: o.NoAck, Prefetch: o.Prefetch, Deliver: o.Deliver, OnCancel: o.OnCancel, q: q, ch: ch}
+	if o.Exclusive && len(q.consumers) > 0 || len(q.consumers) > 0 && q.consumers[0].exclusive {
+		return nil, newErr(ErrAccessRefused, "queue '%s' in vhost '/' in exclusive use", q.name)
+	}
+	c := &Consumer{Tag: tag, NoAck: o.NoAck, Prefetch: o.Prefetch, Deliver: o.Deliver, OnCancel: o.OnCancel, q: q, ch: ch, exclusive: o.Exclusive}
 	ch.consumers[tag] = c
 	q.consumers = append(q.consumers, c)
 	q.hadConsumer = true

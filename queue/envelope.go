@@ -8,9 +8,15 @@ import (
 )
 
 // Table is an AMQP field table (headers, arguments): values are string,
-// []byte, bool, int8..int64, uint8..uint32, float32, float64, time.Time,
-// Table, []any or nil. It is the same shape as exchange.Table.
+// []byte, bool, int8..int64, uint8..uint32, float32, float64, Decimal,
+// time.Time, Table, []any or nil. It is the same shape as exchange.Table.
 type Table = map[string]any
+
+// Decimal is the AMQP field type 'D' (spec 4.2.5.5): Value / 10^Scale.
+type Decimal struct {
+	Scale uint8
+	Value int32
+}
 
 // Properties are a message's AMQP 0-9-1 basic properties (spec 1.8.2,
 // class basic). Zero values mean "not set".
@@ -320,6 +326,7 @@ const (
 	tUint8
 	tUint16
 	tUint32
+	tDecimal
 )
 
 func appendTable(b []byte, t Table) []byte {
@@ -368,6 +375,8 @@ func appendValue(b []byte, v any) []byte {
 		return binary.LittleEndian.AppendUint64(append(b, tFloat64), math.Float64bits(v))
 	case time.Time:
 		return binary.AppendVarint(append(b, tTime), v.Unix())
+	case Decimal:
+		return binary.AppendVarint(append(b, tDecimal, v.Scale), int64(v.Value))
 	case Table:
 		return appendTable(append(b, tTable), v)
 	case []any:
@@ -441,6 +450,9 @@ func (r *reader) value(depth int) any {
 		return v
 	case tTime:
 		return time.Unix(r.varint(), 0).UTC()
+	case tDecimal:
+		scale := r.byte1()
+		return Decimal{Scale: scale, Value: int32(r.varint())}
 	case tTable:
 		return r.table(depth + 1)
 	case tArray:

@@ -20,6 +20,7 @@ func TestEnvelopeRoundTrip(t *testing.T) {
 				"i16": int16(16), "i32": int32(-32), "u8": uint8(8), "u16": uint16(16), "u32": uint32(32),
 				"f32": float32(1.5), "f64": 2.25, "ts": time.Unix(1700000000, 0).UTC(), "nil": nil,
 				"tab": Table{"x": int64(1)}, "arr": []any{"a", int64(2), Table{"y": false}},
+				"dec": Decimal{Scale: 2, Value: -12345},
 			},
 		},
 	}

@@ -127,7 +127,7 @@ func TestQueueErrors(t *testing.T) {
 	mustErr(t, c, "ERR timeout is not a float or out of range", "QUEUE.CONSUME", "q", "TIMEOUT", "x")
 	mustErr(t, c, "ERR wrong number of arguments for 'queue.declare' command", "QUEUE.DECLARE")
 	mustDo(t, c, int64(1), "QUEUE.PUBLISH", "q", "x")
-	mustErr(t, c, "PRECONDITION_FAILED - queue 'q' in vhost '/' is not empty", "QUEUE.DELETE", "q", "IFEMPTY")
+	mustErr(t, c, "PRECONDITION_FAILED - queue 'q' in vhost '/' not empty", "QUEUE.DELETE", "q", "IFEMPTY")
 	mustDo(t, c, int64(1), "QUEUE.PURGE", "q")
 	mustDo(t, c, int64(0), "QUEUE.DELETE", "q", "IFEMPTY")
 }

@@ -48,7 +48,6 @@ import (
 // matches fails the test, so that this list only shrinks; the lead empties
 // it as the families land.
 var diffKnownGaps = map[string]string{
-	"lcs":        "LCS is not implemented",
 	"servercmds": "LASTSAVE is not implemented (the RDB work adds it); COMMAND INFO derives flags and key specs from the command table, so SET lacks denyoom and its key spec's notes and access/variable_flags flags",
 
 	// Generator families of TestDiffRedisRandom.

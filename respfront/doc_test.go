@@ -13,6 +13,7 @@ import (
 var familyNames = []string{
 	"Server and connection", "Strings", "Lists", "Keys", "Pub/sub", "Transactions",
 	"Broker (exchanges, queues)", "Hashes", "Sets", "Sorted sets", "Persistence",
+	"Bitmaps and LCS", "HyperLogLog",
 }
 
 func flagNames(f Flags) string {

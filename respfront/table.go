@@ -111,6 +111,8 @@ var families = []func() []*Command{
 	setCommands,
 	zsetCommands,
 	persistCommands,
+	bitmapCommands,
+	hllCommands,
 }
 
 func buildTable() commandTable {

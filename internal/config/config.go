@@ -73,7 +73,7 @@ var Directives = []Directive{
 	{Name: "rdbcompression", Kind: Bool, Default: "yes", Help: "LZF-compress strings in the RDB snapshot"},
 	{Name: "rdbchecksum", Kind: Bool, Default: "yes", Help: "write and verify the RDB snapshot's CRC64 checksum"},
 	{Name: "rdb-key-save-delay", Kind: Int, Default: "0", Help: "microseconds to sleep after writing each key of a snapshot (testing aid, as Redis's)"},
-	{Name: "amqp-port", Kind: Int, Default: "0", Help: "AMQP 0-9-1 port; 0 disables (front not built yet)"},
+	{Name: "amqp-port", Kind: Int, Default: "5672", Help: "AMQP 0-9-1 port; 0 disables"},
 	{Name: "nats-port", Kind: Int, Default: "0", Help: "NATS port; 0 disables (front not built yet)"},
 }
 

@@ -156,8 +156,9 @@ func (w *Writer) header(c byte, n int) {
 	w.Buf = append(w.Buf, '\r', '\n')
 }
 
-// AppendFloat formats f as Redis does for replies: "inf", "-inf", "nan",
-// integers without a fraction when exact and small, otherwise %.17g.
+// AppendFloat formats f as Redis 7.0's addReplyDouble does: "inf" and
+// "-inf", otherwise C's %.17g (1 is "1", 0.1 is "0.10000000000000001",
+// 1e20 is "1e+20", -0 is "-0"); NaN, which Redis never replies, is "nan".
 func AppendFloat(b []byte, f float64) []byte {
 	switch {
 	case math.IsInf(f, 1):

@@ -40,7 +40,7 @@ type proc struct {
 func startProc(t *testing.T, bin, dir, fsync string) *proc {
 	t.Helper()
 	port := testutil.FreePort(t)
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--dir", dir, "--appendonly", "yes", "--appendfsync", fsync)
+	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--amqp-port", "0", "--dir", dir, "--appendonly", "yes", "--appendfsync", fsync)
 	stderr, err := cmd.StderrPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())

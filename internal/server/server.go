@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/switchyard/switchyard/amqpbridge"
 	"github.com/switchyard/switchyard/broker"
 	"github.com/switchyard/switchyard/internal/config"
 	"github.com/switchyard/switchyard/queue"
@@ -27,13 +28,15 @@ type Server struct {
 	Engine *broker.Engine
 	Queues *queue.Broker
 	RESP   *respfront.Server
+	AMQP   *amqpbridge.Server // nil when amqp-port is 0
 
-	log       *slog.Logger
-	listeners []net.Listener
-	wg        sync.WaitGroup
-	stopOnce  sync.Once
-	stopped   chan struct{}
-	persist   *persistence
+	log           *slog.Logger
+	listeners     []net.Listener
+	amqpListeners []net.Listener
+	wg            sync.WaitGroup
+	stopOnce      sync.Once
+	stopped       chan struct{}
+	persist       *persistence
 }
 
 // Start builds the server from cfg and starts listening. Port 0 in cfg picks
@@ -75,12 +78,39 @@ func Start(cfg *config.Config, log *slog.Logger) (*Server, error) {
 		s.listeners = append(s.listeners, ln)
 		log.Info("RESP listening", "addr", ln.Addr().String())
 	}
+	if port := cfg.Int("amqp-port"); port != 0 {
+		aopts := amqpbridge.Options{Logger: log}
+		if s.persist.aof != nil {
+			aopts.Durability = s.persist.aof // not a nil *AOF in the interface
+		}
+		s.AMQP = amqpbridge.New(s.Engine, s.Queues, aopts)
+		for _, addr := range strings.Fields(cfg.Str("bind")) {
+			ln, err := net.Listen("tcp", net.JoinHostPort(addr, strconv.Itoa(port)))
+			if err != nil {
+				s.closeListeners()
+				s.persist.close(false)
+				s.Engine.Close()
+				return nil, fmt.Errorf("listen: %w", err)
+			}
+			s.amqpListeners = append(s.amqpListeners, ln)
+			log.Info("AMQP listening", "addr", ln.Addr().String())
+		}
+	}
 	for _, ln := range s.listeners {
 		s.wg.Add(1)
 		go func(ln net.Listener) {
 			defer s.wg.Done()
 			if err := s.RESP.Serve(ln); err != nil && !errors.Is(err, respfront.ErrServerClosed) {
 				log.Error("RESP serve", "err", err)
+			}
+		}(ln)
+	}
+	for _, ln := range s.amqpListeners {
+		s.wg.Add(1)
+		go func(ln net.Listener) {
+			defer s.wg.Done()
+			if err := s.AMQP.Serve(ln); err != nil && !errors.Is(err, amqpbridge.ErrServerClosed) {
+				log.Error("AMQP serve", "err", err)
 			}
 		}(ln)
 	}
@@ -122,11 +152,23 @@ func (s *Server) openPersistence() error {
 	return nil
 }
 
+// AMQPAddr returns the address of the first AMQP listener, or "" when the
+// AMQP front is disabled.
+func (s *Server) AMQPAddr() string {
+	if len(s.amqpListeners) == 0 {
+		return ""
+	}
+	return s.amqpListeners[0].Addr().String()
+}
+
 // RESPAddr returns the address of the first RESP listener.
 func (s *Server) RESPAddr() string { return s.listeners[0].Addr().String() }
 
 func (s *Server) closeListeners() {
 	for _, ln := range s.listeners {
+		ln.Close()
+	}
+	for _, ln := range s.amqpListeners {
 		ln.Close()
 	}
 }
@@ -140,7 +182,13 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	var err error
 	s.stopOnce.Do(func() {
 		s.log.Info("shutting down")
-		err = s.RESP.Shutdown(ctx)
+		s.closeListeners()
+		if s.AMQP != nil {
+			err = s.AMQP.Shutdown(ctx)
+		}
+		if rerr := s.RESP.Shutdown(ctx); err == nil {
+			err = rerr
+		}
 		s.wg.Wait()
 		s.Queues.Close()
 		if perr := s.persist.close(true); perr != nil {

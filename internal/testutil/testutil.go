@@ -47,11 +47,14 @@ func Need(t testing.TB, program string) string {
 
 // StartSwitchyard starts a whole server in-process on 127.0.0.1 with a free
 // port, with the given extra directives (name, values...), and stops it at
-// the end of the test. It returns the server.
+// the end of the test. It returns the server. The AMQP front is off (never
+// the default 5672, where CI runs RabbitMQ) unless a directive sets
+// amqp-port; StartSwitchyardAMQP does that with a free port.
 func StartSwitchyard(t testing.TB, directives ...[]string) *server.Server {
 	t.Helper()
 	cfg := config.New()
 	require.NoError(t, cfg.Set("port", []string{"0"}))
+	require.NoError(t, cfg.Set("amqp-port", []string{"0"}))
 	require.NoError(t, cfg.Set("dir", []string{t.TempDir()}))
 	for _, d := range directives {
 		require.NoError(t, cfg.Set(d[0], d[1:]))
@@ -68,6 +71,16 @@ func StartSwitchyard(t testing.TB, directives ...[]string) *server.Server {
 		_ = s.Shutdown(ctx)
 	})
 	return s
+}
+
+// StartSwitchyardAMQP starts a whole server as StartSwitchyard does, with
+// the AMQP front on a free port, and returns it with its AMQP URL
+// (amqp://guest:guest@127.0.0.1:PORT/).
+func StartSwitchyardAMQP(t testing.TB, directives ...[]string) (*server.Server, string) {
+	t.Helper()
+	port := strconv.Itoa(FreePort(t))
+	s := StartSwitchyard(t, append([][]string{{"amqp-port", port}}, directives...)...)
+	return s, "amqp://guest:guest@" + s.AMQPAddr() + "/"
 }
 
 // Client returns a go-redis client for addr with one connection, closed at
