@@ -96,10 +96,9 @@ func (k *Key) Commands(emit func(args ...[]byte) error) error {
 	return nil
 }
 
-// formatScore writes a score so that ZADD parses it back exactly.
-func formatScore(f float64) string {
-	return strconv.FormatFloat(f, 'g', 17, 64)
-}
+// formatScore writes a score as the AOF does, which ZADD parses back
+// exactly ("inf", "-inf", %.17g).
+func formatScore(f float64) string { return string(broker.AppendScore(nil, f)) }
 
 // Visitor receives what DecodeFile reads, in file order. A nil field
 // skips that kind of item; an error stops the decoding and is returned.

@@ -251,6 +251,8 @@ func TestWriteSnapshot(t *testing.T) {
 		db.Set("ttl", o, false)
 		db.SetExpire("ttl", o, exp)
 		tx.DB(9).Set("nine", broker.NewString([]byte("9")), false)
+		_, err := tx.DB(9).ZAdd("z", broker.ZAddFlags{}, []broker.ZMember{{Member: "a", Score: 1.5}, {Member: "b", Score: math.Inf(-1)}})
+		require.NoError(t, err)
 		snap = tx.Snapshot()
 	})
 	path := filepath.Join(t.TempDir(), "dump.rdb")
@@ -259,7 +261,7 @@ func TestWriteSnapshot(t *testing.T) {
 	n, err := rdb.WriteSnapshot(f, snap, []rdb.AuxField{{Key: "redis-bits", Value: "64"}}, rdb.Options{Compress: true, Checksum: true})
 	require.NoError(t, err)
 	require.NoError(t, f.Close())
-	require.Equal(t, 5, n)
+	require.Equal(t, 6, n)
 	got, aux := decode(t, path)
 	require.Equal(t, "64", aux["redis-bits"])
 	require.Equal(t, "hello", string(got[0]["s"].Str))
@@ -267,6 +269,7 @@ func TestWriteSnapshot(t *testing.T) {
 	require.Equal(t, []string{"a", "b", "c"}, strs(got[0]["l"].Elems))
 	require.Equal(t, exp, got[0]["ttl"].ExpireAt)
 	require.Equal(t, "9", string(got[9]["nine"].Str))
+	require.Equal(t, []string{"b=-Inf", "a=1.5"}, zs(got[9]["z"].ZSet))
 }
 
 // TestKeyCommands: a decoded key becomes the commands that rebuild it.
@@ -278,7 +281,7 @@ func TestKeyCommands(t *testing.T) {
 	}
 	k := &rdb.Key{Key: []byte("z"), Kind: broker.KindZSet, ZSet: []rdb.ZMember{{Member: []byte("a"), Score: 0.1}, {Member: []byte("b"), Score: math.Inf(-1)}}, ExpireAt: 1700000000000}
 	require.NoError(t, k.Commands(emit))
-	require.Equal(t, []string{"ZADD z 0.10000000000000001 a -Inf b", "PEXPIREAT z 1700000000000"}, got)
+	require.Equal(t, []string{"ZADD z 0.10000000000000001 a -inf b", "PEXPIREAT z 1700000000000"}, got)
 	got = nil
 	var elems [][]byte
 	for i := 0; i < 130; i++ {

@@ -68,6 +68,13 @@ func writeObject(e *Encoder, key string, o *broker.Object) error {
 		return e.String(k, o.Str, exp)
 	case broker.KindList:
 		return e.List(k, o.List.Len(), o.List.Index, exp)
+	case broker.KindZSet:
+		members := make([]ZMember, 0, o.ZSet.Len())
+		o.ZSet.Ascend(0, func(m broker.ZMember) bool {
+			members = append(members, ZMember{Member: []byte(m.Member), Score: m.Score})
+			return true
+		})
+		return e.ZSet(k, members, exp)
 	}
 	return writeFromCommands(e, key, o)
 }

@@ -16,6 +16,7 @@ func startErr(t *testing.T, dir string, directives ...[]string) (*server.Server,
 	cfg := config.New()
 	_ = cfg.Set("port", []string{"0"})
 	_ = cfg.Set("dir", []string{dir})
+	_ = cfg.Set("amqp-port", []string{"0"})
 	for _, d := range directives {
 		if err := cfg.Set(d[0], d[1:]); err != nil {
 			t.Fatal(err)

@@ -48,8 +48,9 @@ func TestRDBInteropRedisLoadsOurs(t *testing.T) {
 }
 
 // TestRDBInteropWeLoadRedis: a dump redis-server 7.0 writes (listpack and
-// quicklist lists, LZF-compressed nodes, integer and compressed strings,
-// TTLs, several databases) loads into Switchyard with the same data.
+// quicklist lists, LZF-compressed nodes, listpack and skiplist sorted sets,
+// integer and compressed strings, TTLs, several databases) loads into
+// Switchyard with the same data.
 func TestRDBInteropWeLoadRedis(t *testing.T) {
 	testutil.Need(t, "redis-server")
 	rdir := t.TempDir()
@@ -57,6 +58,8 @@ func TestRDBInteropWeLoadRedis(t *testing.T) {
 	populate(t, r)
 	want := keyspace(t, r)
 	require.Equal(t, "quicklist", r.ObjectEncoding(ctx, "long").Val())
+	require.Equal(t, "listpack", r.ObjectEncoding(ctx, "z").Val())
+	require.Equal(t, "skiplist", r.ObjectEncoding(ctx, "zbig").Val())
 	require.Equal(t, "OK", r.Save(ctx).Val())
 
 	dir := t.TempDir()

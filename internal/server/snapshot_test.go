@@ -50,6 +50,10 @@ func keyspace(t *testing.T, c *redis.Client) map[string]string {
 				val = c.Get(ctx, k).Val()
 			case "list":
 				val = strings.Join(c.LRange(ctx, k, 0, -1).Val(), ",")
+			case "zset":
+				for _, z := range c.ZRangeWithScores(ctx, k, 0, -1).Val() {
+					val += fmt.Sprintf("%v=%v,", z.Member, z.Score)
+				}
 			default:
 				t.Fatalf("key %q: type %s not compared", k, typ)
 			}
@@ -63,7 +67,8 @@ func keyspace(t *testing.T, c *redis.Client) map[string]string {
 	return out
 }
 
-// populate writes strings and lists of every shape into several databases.
+// populate writes strings, lists and sorted sets of every shape into
+// several databases.
 func populate(t *testing.T, c *redis.Client) {
 	t.Helper()
 	do := func(args ...any) { require.NoError(t, c.Do(ctx, args...).Err(), "%v", args) }
@@ -81,6 +86,12 @@ func populate(t *testing.T, c *redis.Client) {
 	do("RPUSH", "long", strings.Repeat("y", 20000))
 	do("RPUSH", "lttl", "v")
 	do("PEXPIRE", "lttl", "7200000")
+	do("ZADD", "z", "1.5", "a", "-inf", "b", "inf", "c", "0.1", "d", "-0", "e")
+	for i := 0; i < 200; i++ {
+		do("ZADD", "zbig", float64(i)/7, fmt.Sprint("member-", i))
+	}
+	do("ZADD", "zttl", "1", "x")
+	do("EXPIRE", "zttl", "600")
 	do("SELECT", "5")
 	do("SET", "db5", "yes")
 	do("RPUSH", "l5", "x", "y")
