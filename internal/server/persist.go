@@ -54,6 +54,7 @@ type persistence struct {
 	rewriteScheduled bool  // BGREWRITEAOF waits for a background save
 	shutdownSave     int   // SHUTDOWN SAVE (+1) or NOSAVE (-1); 0 follows the save points
 	tmpSeq           int
+	closing          bool // set by close: no new background work
 
 	stop     chan struct{}
 	cronDone chan struct{}
@@ -65,6 +66,7 @@ var (
 	errBGSaveRunning = errors.New("Background save already in progress")
 	errChildActive   = errors.New("Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.")
 	errAOFOff        = errors.New("Background append only file rewriting is not possible: appendonly is no")
+	errShuttingDown  = errors.New("the server is shutting down")
 )
 
 // newPersistence builds the manager from the settings; it loads nothing.
@@ -179,11 +181,11 @@ func (p *persistence) runScheduled() {
 	p.mu.Unlock()
 	switch {
 	case rw:
-		if err := p.startRewrite(); err != nil && err != aof.ErrRewriteRunning {
+		if err := p.startRewrite(); err != nil && err != aof.ErrRewriteRunning && err != errShuttingDown {
 			p.log.Error("scheduled AOF rewrite", "err", err)
 		}
 	case bg:
-		if _, err := p.BGSave(false, false); err != nil && err != errBGSaveRunning {
+		if _, err := p.BGSave(false, false); err != nil && err != errBGSaveRunning && err != errShuttingDown {
 			p.log.Error("scheduled background save", "err", err)
 		}
 	}
@@ -217,14 +219,21 @@ func (p *persistence) autoRewrite() error {
 	if busy {
 		return nil
 	}
-	return p.startRewrite()
+	if err := p.startRewrite(); err != errShuttingDown {
+		return err
+	}
+	return nil
 }
 
 // startRewrite: under the engine lock the AOF switches to a new
 // incremental file and the dataset is copied; a goroutine then writes the
 // copy as the new base file.
 func (p *persistence) startRewrite() error {
+	if !p.track() {
+		return errShuttingDown
+	}
 	if !p.aof.StartRewrite() {
+		p.bg.Done()
 		return aof.ErrRewriteRunning
 	}
 	var snap *broker.Snapshot
@@ -240,9 +249,9 @@ func (p *persistence) startRewrite() error {
 	})
 	if err != nil {
 		p.aof.FinishRewrite(0, func(func(int, [][]byte) error) error { return err })
+		p.bg.Done()
 		return err
 	}
-	p.bg.Add(1)
 	go func() {
 		defer p.bg.Done()
 		write := func(emit func(db int, args [][]byte) error) error {
@@ -261,6 +270,17 @@ func (p *persistence) startRewrite() error {
 		}
 	}()
 	return nil
+}
+
+// track registers a background job with bg, unless close has begun.
+func (p *persistence) track() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closing {
+		return false
+	}
+	p.bg.Add(1)
+	return true
 }
 
 // Configure applies CONFIG SET of save, rdbcompression or
@@ -357,6 +377,9 @@ func (p *persistence) Info(tx *broker.Tx) [][2]string {
 // then writes the shutdown snapshot (when save points are set, or SHUTDOWN
 // SAVE asked, and SHUTDOWN NOSAVE did not) and closes the AOF.
 func (p *persistence) close(final bool) error {
+	p.mu.Lock()
+	p.closing = true
+	p.mu.Unlock()
 	close(p.stop)
 	<-p.cronDone
 	p.bg.Wait()

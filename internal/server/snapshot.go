@@ -63,6 +63,10 @@ func (p *persistence) Save() error {
 // it is always scheduled (Redis's bgsaveCommand).
 func (p *persistence) BGSave(schedule, inExec bool) (scheduled bool, err error) {
 	p.mu.Lock()
+	if p.closing {
+		p.mu.Unlock()
+		return false, errShuttingDown
+	}
 	if p.bgRunning {
 		p.mu.Unlock()
 		return false, errBGSaveRunning
@@ -78,11 +82,11 @@ func (p *persistence) BGSave(schedule, inExec bool) (scheduled bool, err error) 
 	}
 	now := p.s.Engine.Now()
 	p.bgRunning, p.bgStart, p.lastTry = true, now, now
+	p.bg.Add(1) // under mu: close cannot have started waiting
 	p.mu.Unlock()
 
 	p.saveMu.Lock() // released by the writer goroutine
 	c := p.capture()
-	p.bg.Add(1)
 	go func() {
 		defer p.bg.Done()
 		defer p.saveMu.Unlock()
@@ -201,7 +205,7 @@ func (p *persistence) checkSavePoints() {
 	p.s.Engine.Exec(func(tx *broker.Tx) { changes = tx.ChangesSinceSave() })
 	if sp, ok := dueSavePoint(points, changes, since); ok {
 		p.log.Info("save point reached: saving", "changes", changes, "seconds", sp.Seconds)
-		if _, err := p.BGSave(false, false); err != nil && !errors.Is(err, errBGSaveRunning) {
+		if _, err := p.BGSave(false, false); err != nil && err != errBGSaveRunning && err != errShuttingDown {
 			p.log.Error("background save", "err", err)
 		}
 	}
