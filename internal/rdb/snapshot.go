@@ -60,7 +60,13 @@ func WriteSnapshot(w io.Writer, snap *broker.Snapshot, aux []AuxField, opts Opti
 
 // writeObject writes one key. Each kind the engine has is a case here;
 // a kind without one is written from the commands its AOF rewriter emits
-// (writeFromCommands), so no value is ever left out of a dump.
+// (writeFromCommands), so no value is ever left out of a dump. A native
+// case is a few lines, e.g. for hashes once broker.Hash has Range:
+//
+//	case broker.KindHash:
+//		pairs := make([][2][]byte, 0, o.Hash.Len())
+//		o.Hash.Range(func(f, v []byte) bool { pairs = append(pairs, [2][]byte{f, v}); return true })
+//		return e.Hash(k, pairs, exp)
 func writeObject(e *Encoder, key string, o *broker.Object) error {
 	k, exp := []byte(key), o.ExpireAt()
 	switch o.Kind {

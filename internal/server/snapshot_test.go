@@ -211,7 +211,7 @@ func TestRDBShutdownSave(t *testing.T) {
 // BGSAVE started; the writes made meanwhile count as unsaved changes.
 func TestBGSaveWhileWriting(t *testing.T) {
 	dir := t.TempDir()
-	s := testutil.StartSwitchyard(t, append(rdbOnly(dir, ""), []string{"rdb-key-save-delay", "2000"})...)
+	s := testutil.StartSwitchyard(t, append(rdbOnly(dir, ""), []string{"rdb-key-save-delay", "4000"})...)
 	c := testutil.Client(t, s.RESPAddr(), 2)
 	pipe := c.Pipeline()
 	for i := 0; i < 500; i++ {
@@ -302,7 +302,7 @@ func TestRDBScheduled(t *testing.T) {
 	manifest := filepath.Join(dir, "appendonlydir", "appendonly.aof.manifest")
 	require.Eventually(t, func() bool {
 		m, err := os.ReadFile(manifest)
-		return err == nil && strings.Contains(string(m), "type b")
+		return err == nil && strings.Contains(string(m), "type b") && infoField(t, c, "aof_rewrite_in_progress") == "0"
 	}, 20*time.Second, 10*time.Millisecond)
 	require.Equal(t, "0", infoField(t, c, "aof_rewrite_scheduled"))
 	require.Equal(t, "1", infoField(t, c, "rdb_saves"))
@@ -319,7 +319,8 @@ func TestRDBScheduled(t *testing.T) {
 	require.Eventually(t, func() bool {
 		m, err := os.ReadFile(manifest)
 		return err == nil && strings.Contains(string(m), "type b") && !strings.Contains(string(m), ".2.base") &&
-			infoField(t, c, "rdb_saves") == "2" && infoField(t, c, "aof_rewrite_scheduled") == "0"
+			infoField(t, c, "rdb_saves") == "2" && infoField(t, c, "aof_rewrite_scheduled") == "0" &&
+			infoField(t, c, "aof_rewrite_in_progress") == "0" && infoField(t, c, "rdb_bgsave_in_progress") == "0"
 	}, 20*time.Second, 10*time.Millisecond)
 	require.Equal(t, "Background saving started", c.Do(ctx, "BGSAVE", "SCHEDULE").Val(), "nothing runs: started at once")
 	require.Eventually(t, func() bool { return infoField(t, c, "rdb_saves") == "3" }, 20*time.Second, 10*time.Millisecond)
