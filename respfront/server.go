@@ -45,8 +45,9 @@ type Options struct {
 	// Durability is the AOF, when appendonly is on: under appendfsync
 	// always, replies to writes wait for its fsync.
 	Durability Durability
-	// Persistence serves BGREWRITEAOF, SAVE, BGSAVE, LASTSAVE and INFO
-	// persistence; nil when persistence is off.
+	// Persistence serves BGREWRITEAOF, SAVE, BGSAVE, LASTSAVE, the SAVE and
+	// NOSAVE of SHUTDOWN and INFO persistence. internal/server always sets
+	// it; nil (a front built on its own) makes the snapshot commands fail.
 	Persistence Persistence
 }
 
