@@ -220,7 +220,9 @@ func badExpiration(s string) string {
 }
 
 // route publishes msg into the model. A mandatory message that reaches no
-// queue comes back in basic.return (312 NO_ROUTE), before its confirm.
+// queue comes back in basic.return (312 NO_ROUTE), before its confirm. A
+// message a queue refused at its max length (x-overflow reject-publish) is
+// nacked in confirm mode.
 func (ch *channel) route(tx *broker.Tx, msg *queue.Message, mandatory bool) *Error {
 	if ch.confirm {
 		ch.publishSeq++
@@ -234,13 +236,20 @@ func (ch *channel) route(tx *broker.Tx, msg *queue.Message, mandatory bool) *Err
 	} else {
 		_, err = ch.c.srv.queues.Publish(tx, ch.qch, msg, mandatory)
 	}
-	if err != nil {
-		if !errors.Is(err, queue.ErrNoRoute) {
-			return fromModel(err, publishID)
+	switch {
+	case err == nil:
+	case errors.Is(err, queue.ErrRejected):
+		// A queue at its max length with x-overflow reject-publish
+		// refused it: the confirm is a basic.nack, and no basic.return.
+		if ch.confirm {
+			ch.nackPublish()
 		}
+	case errors.Is(err, queue.ErrNoRoute):
 		ch.c.enqueueMessage(ch.id, &BasicReturn{
 			ReplyCode: NoRoute, ReplyText: "NO_ROUTE", Exchange: msg.Exchange, RoutingKey: msg.RoutingKey,
 		}, msg)
+	default:
+		return fromModel(err, publishID)
 	}
 	if ch.reply != nil && ch.reply.qc == nil && ch.qch.DirectReplyQueue() != "" {
 		ch.attachReply(tx)
@@ -261,6 +270,16 @@ func (ch *channel) sendConfirms() {
 		return
 	}
 	ch.c.send(ch.id, &BasicAck{DeliveryTag: ch.publishSeq, Multiple: ch.publishSeq-ch.confirmed > 1})
+	ch.confirmed = ch.publishSeq
+}
+
+// nackPublish sends basic.nack for the current publish, after acking the
+// confirms pending before it, so confirms stay in order.
+func (ch *channel) nackPublish() {
+	if ch.publishSeq-1 > ch.confirmed {
+		ch.c.send(ch.id, &BasicAck{DeliveryTag: ch.publishSeq - 1, Multiple: ch.publishSeq-1-ch.confirmed > 1})
+	}
+	ch.c.send(ch.id, &BasicNack{DeliveryTag: ch.publishSeq})
 	ch.confirmed = ch.publishSeq
 }
 

@@ -2,6 +2,7 @@ package amqpbridge_test
 
 import (
 	"testing"
+	"time"
 
 	amqp "github.com/rabbitmq/amqp091-go"
 	"github.com/stretchr/testify/require"
@@ -68,9 +69,17 @@ func TestAlternateExchangeAndInternal(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, ok)
 	require.Equal(t, "to ae", string(d.Body))
+	// Publishing to an internal exchange closes the channel with 403. The
+	// close is asynchronous to the client: wait for it on NotifyClose
+	// rather than racing a later method against it.
+	closed := ch.NotifyClose(make(chan *amqp.Error, 1))
 	publish(t, ch, "ae", "", body("x"))
-	_, _, err = ch.Get("unrouted", true)
-	amqpErr(t, err, 403, "ACCESS_REFUSED - cannot publish to internal exchange 'ae' in vhost '/'")
+	select {
+	case e := <-closed:
+		amqpErr(t, e, 403, "ACCESS_REFUSED - cannot publish to internal exchange 'ae' in vhost '/'")
+	case <-time.After(10 * time.Second):
+		t.Fatal("channel not closed after publishing to an internal exchange")
+	}
 }
 
 func TestExchangeDelete(t *testing.T) {

@@ -20,8 +20,10 @@ func queueRows() []methodRow {
 // queueDeclare is queue.declare (spec 1.7.2.1) over queue.Broker.DeclareQueue:
 // an empty name gets a server-named queue (amq.gen-...); 404 passive and
 // missing, 405 another connection's exclusive queue, 406 inequivalent, 403
-// reserved "amq." names. Of the x-arguments only x-message-ttl has an
-// effect today; the others are recorded (and compared on redeclaration).
+// reserved "amq." names, 406 invalid x-arguments (package queue implements
+// RabbitMQ 3.10's: x-message-ttl, x-expires, x-max-length,
+// x-max-length-bytes, x-overflow, x-dead-letter-exchange,
+// x-dead-letter-routing-key, x-max-priority, x-single-active-consumer).
 func queueDeclare(ch *channel, tx *broker.Tx, m *QueueDeclare) *Error {
 	name := m.Queue
 	if name == "" && m.Passive {

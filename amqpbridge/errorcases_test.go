@@ -75,6 +75,30 @@ var errorCases = []errorCase{
 		declareQ(r, p+"q", false)
 		r.method(1, &QueueDeclare{Queue: p + "q", AutoDelete: true, Durable: true})
 	}, want: outcome{"channel", 406, "PRECONDITION_FAILED - inequivalent arg 'durable' for queue '{p}q' in vhost '/': received 'true' but current is 'false'"}},
+	{name: "x-max-length negative", run: func(r *rawClient, p string) {
+		r.method(1, &QueueDeclare{Queue: p + "q", AutoDelete: true, Arguments: Table{"x-max-length": int32(-1)}})
+	}, want: outcome{"channel", 406, "PRECONDITION_FAILED - invalid arg 'x-max-length' for queue '{p}q' in vhost '/': {value_negative,-1}"}},
+	{name: "x-expires zero", run: func(r *rawClient, p string) {
+		r.method(1, &QueueDeclare{Queue: p + "q", AutoDelete: true, Arguments: Table{"x-expires": int32(0)}})
+	}, want: outcome{"channel", 406, "PRECONDITION_FAILED - invalid arg 'x-expires' for queue '{p}q' in vhost '/': {value_zero,0}"}},
+	{name: "x-message-ttl a string", run: func(r *rawClient, p string) {
+		r.method(1, &QueueDeclare{Queue: p + "q", AutoDelete: true, Arguments: Table{"x-message-ttl": "10"}})
+	}, want: outcome{"channel", 406, `PRECONDITION_FAILED - invalid arg 'x-message-ttl' for queue '{p}q' in vhost '/': "expected integer, got longstr"`}},
+	{name: "x-overflow unknown", run: func(r *rawClient, p string) {
+		r.method(1, &QueueDeclare{Queue: p + "q", AutoDelete: true, Arguments: Table{"x-overflow": "drop-tail"}})
+	}, want: outcome{"channel", 406, "PRECONDITION_FAILED - invalid arg 'x-overflow' for queue '{p}q' in vhost '/': invalid_overflow"}},
+	{name: "x-max-priority too large", run: func(r *rawClient, p string) {
+		r.method(1, &QueueDeclare{Queue: p + "q", AutoDelete: true, Arguments: Table{"x-max-priority": int32(256)}})
+	}, want: outcome{"channel", 406, "PRECONDITION_FAILED - invalid arg 'x-max-priority' for queue '{p}q' in vhost '/': {max_value_exceeded,256}"}},
+	{name: "x-single-active-consumer not a bool", run: func(r *rawClient, p string) {
+		r.method(1, &QueueDeclare{Queue: p + "q", AutoDelete: true, Arguments: Table{"x-single-active-consumer": "true"}})
+	}, want: outcome{"channel", 406, "PRECONDITION_FAILED - invalid arg 'x-single-active-consumer' for queue '{p}q' in vhost '/': {unacceptable_type,longstr}"}},
+	{name: "x-dead-letter-routing-key without an exchange", run: func(r *rawClient, p string) {
+		r.method(1, &QueueDeclare{Queue: p + "q", AutoDelete: true, Arguments: Table{"x-dead-letter-routing-key": "k"}})
+	}, want: outcome{"channel", 406, "PRECONDITION_FAILED - invalid arg 'x-dead-letter-routing-key' for queue '{p}q' in vhost '/': routing_key_but_no_dlx_defined"}},
+	{name: "x-dead-letter-exchange not a string", run: func(r *rawClient, p string) {
+		r.method(1, &QueueDeclare{Queue: p + "q", AutoDelete: true, Arguments: Table{"x-dead-letter-exchange": int32(1)}})
+	}, want: outcome{"channel", 406, "PRECONDITION_FAILED - invalid type 'signedint' for arg 'x-dead-letter-exchange' in queue '{p}q' in vhost '/'"}},
 	{name: "queue named amq.", run: func(r *rawClient, p string) {
 		r.method(1, &QueueDeclare{Queue: "amq." + p})
 	}, want: outcome{"channel", 403, "ACCESS_REFUSED - queue name 'amq.{p}' contains reserved prefix 'amq.*'"}},

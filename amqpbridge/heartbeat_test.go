@@ -32,6 +32,7 @@ func startInternal(t testing.TB, opts Options) (*Server, string) {
 		defer cancel()
 		require.NoError(t, s.Shutdown(ctx))
 		require.ErrorIs(t, <-done, ErrServerClosed)
+		qb.Close()
 		eng.Close()
 	})
 	return s, ln.Addr().String()

@@ -285,14 +285,11 @@ func (db *DB) put(key string, o *Object, at int64) {
 }
 
 // Clone returns a deep copy of o without its expiry: COPY's duplicate,
-// sharing no memory with o. Strings and lists are supported; the hash, set
-// and sorted set families must add their deep copy here when they land
-// (until then no such object can exist, and Clone panics rather than share
-// memory silently).
+// sharing no memory with o. Strings, lists, hashes and sets are supported;
+// the sorted set family must add its deep copy here when it lands (until
+// then no such object can exist, and Clone panics rather than share memory
+// silently).
 func (o *Object) Clone() *Object {
-	if o.Hash != nil || o.Set != nil {
-		panic("broker: Object.Clone does not copy " + o.Kind.String() + " values yet")
-	}
 	n := &Object{Kind: o.Kind}
 	if o.ZSet != nil {
 		n.ZSet = o.ZSet.Clone()
@@ -306,6 +303,12 @@ func (o *Object) Clone() *Object {
 			l.buf[i] = append([]byte{}, o.List.Index(i)...)
 		}
 		n.List = l
+	}
+	if o.Hash != nil {
+		n.Hash = o.Hash.clone()
+	}
+	if o.Set != nil {
+		n.Set = o.Set.clone()
 	}
 	return n
 }

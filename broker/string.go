@@ -12,7 +12,7 @@ import (
 // into it in place, so code that puts one value under two keys (COPY) must
 // copy the bytes. Values handed in by callers are stored without copying but
 // clipped to their length (v[:len(v):len(v)]): the RESP front passes argument
-// slices that redcon cuts out of one per-command buffer, and an append to an
+// slices that its request reader cuts out of one per-command allocation, and an append to an
 // unclipped slice would overwrite the bytes that follow it (another key's
 // value set by the same MSET). Callers must not modify a slice after storing
 // it.

@@ -88,11 +88,15 @@ type setInput interface {
 }
 
 // setInputOf adapts a set value (broker.Set) to setInput.
-func setInputOf(s *Set) setInput {
-	if in, ok := any(s).(setInput); ok {
-		return in
-	}
-	return nil
+func setInputOf(s *Set) setInput { return setAdapter{s} }
+
+// setAdapter presents a Set as a setInput (members as strings).
+type setAdapter struct{ s *Set }
+
+func (a setAdapter) Len() int                    { return a.s.Len() }
+func (a setAdapter) Contains(member string) bool { return a.s.Has([]byte(member)) }
+func (a setAdapter) Range(fn func(member string) bool) {
+	a.s.Range(func(m []byte) bool { return fn(string(m)) })
 }
 
 // ZSetOpCheck checks the input keys of a set operation as Redis does before

@@ -3,8 +3,13 @@ package queue
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
+	"fmt"
 	"sort"
 	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/switchyard/switchyard/broker"
 	"github.com/switchyard/switchyard/exchange"
@@ -19,15 +24,122 @@ type Broker struct {
 	ex     *exchange.Registry
 	queues map[string]*Queue
 	nextCh uint64
+
+	// timed are the queues the periodic check visits: those with
+	// x-expires or a dead-letter exchange (so expired messages are
+	// dead-lettered without a consumer). Guarded by the engine lock;
+	// nTimed mirrors its size for the ticker to skip idle rounds.
+	timed  map[*Queue]struct{}
+	nTimed atomic.Int64
+
+	stop      chan struct{}
+	done      chan struct{}
+	closeOnce sync.Once
 }
 
-// New returns a Broker whose queues live in eng's broker namespace.
-func New(eng *broker.Engine) *Broker {
-	return &Broker{eng: eng, ex: exchange.NewRegistry(), queues: map[string]*Queue{}}
+// Options configure a Broker.
+type Options struct {
+	// CheckEvery is the period of the check that deletes queues unused for
+	// their x-expires and dead-letters expired messages at queue heads;
+	// 0 means 50ms, negative disables the goroutine (tests call Tick).
+	CheckEvery time.Duration
 }
 
-// Close releases the broker's resources. It has no goroutines today.
-func (b *Broker) Close() {}
+// New returns a Broker whose queues live in eng's broker namespace, with
+// default Options. Close stops its goroutine.
+func New(eng *broker.Engine) *Broker { return NewWithOptions(eng, Options{}) }
+
+// NewWithOptions returns a Broker configured by o. Unless o.CheckEvery is
+// negative it starts one goroutine, the periodic check, until Close.
+func NewWithOptions(eng *broker.Engine, o Options) *Broker {
+	b := &Broker{
+		eng: eng, ex: exchange.NewRegistry(), queues: map[string]*Queue{},
+		timed: map[*Queue]struct{}{}, stop: make(chan struct{}), done: make(chan struct{}),
+	}
+	every := o.CheckEvery
+	if every == 0 {
+		every = 50 * time.Millisecond
+	}
+	if every < 0 {
+		close(b.done)
+		return b
+	}
+	go b.checkLoop(every)
+	return b
+}
+
+func (b *Broker) checkLoop(every time.Duration) {
+	defer close(b.done)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-b.stop:
+			return
+		case <-t.C:
+			if b.nTimed.Load() > 0 {
+				b.eng.Exec(func(tx *broker.Tx) { b.Tick(tx) })
+			}
+		}
+	}
+}
+
+// Close stops the broker's periodic check and waits for it. It is safe to
+// call more than once.
+func (b *Broker) Close() {
+	b.closeOnce.Do(func() { close(b.stop) })
+	<-b.done
+}
+
+// Tick runs the periodic check once, at the engine clock: queues unused
+// (no consumers, no basic.get, no redeclare, passive or not) for their x-expires are
+// deleted, and expired messages at the head of queues with a dead-letter
+// exchange are dead-lettered. It returns the number of queues deleted.
+func (b *Broker) Tick(tx *broker.Tx) int {
+	now := tx.NowMs()
+	var expired []*Queue
+	for q := range b.timed {
+		if q.deleted {
+			continue
+		}
+		if q.args.expires > 0 && len(q.consumers) == 0 && now-q.lastUsed >= q.args.expires {
+			expired = append(expired, q)
+			continue
+		}
+		if q.args.hasDLX && q.dropExpiredHead(tx, now) {
+			q.signal(tx)
+		}
+	}
+	sort.Slice(expired, func(i, j int) bool { return expired[i].name < expired[j].name })
+	n := 0
+	for _, q := range expired {
+		if !q.deleted {
+			b.deleteQueue(tx, q)
+			n++
+		}
+	}
+	return n
+}
+
+// ErrRejected is returned (wrapped in a *RejectedError) by Publish when a
+// queue the message was routed to refused it at its max length
+// (x-overflow reject-publish or reject-publish-dlx): AMQP nacks the
+// publisher confirm and sends no basic.return.
+var ErrRejected = errors.New("queue: message rejected at max length")
+
+// RejectedError names the queues that refused a publish; it matches
+// ErrRejected with errors.Is. The other queues the message was routed to
+// have it.
+type RejectedError struct {
+	Queues []string
+}
+
+func (e *RejectedError) Error() string {
+	return fmt.Sprintf("message rejected: queue '%s' in vhost '/' is at its max length", e.Queues[0])
+}
+
+// Is matches ErrRejected.
+func (e *RejectedError) Is(target error) bool { return target == ErrRejected }
 
 // Engine returns the engine the broker runs on.
 func (b *Broker) Engine() *broker.Engine { return b.eng }
@@ -88,6 +200,7 @@ func (b *Broker) DeclareQueue(tx *broker.Tx, ch *Channel, o QueueOptions) (Queue
 				return QueueInfo{}, err
 			}
 		}
+		q.lastUsed = tx.NowMs() // a redeclare, passive too, renews x-expires (as RabbitMQ)
 		return q.info(), nil
 	}
 	if o.Passive {
@@ -100,7 +213,7 @@ func (b *Broker) DeclareQueue(tx *broker.Tx, ch *Channel, o QueueOptions) (Queue
 	} else if len(name) >= 4 && name[:4] == "amq." {
 		return QueueInfo{}, newErr(ErrAccessRefused, "%s", "queue name '"+name+"' contains reserved prefix 'amq.*'")
 	}
-	args, err := parseQueueArgs(o.Args)
+	args, err := parseQueueArgs(name, o.Args)
 	if err != nil {
 		return QueueInfo{}, err
 	}
@@ -110,6 +223,7 @@ func (b *Broker) DeclareQueue(tx *broker.Tx, ch *Channel, o QueueOptions) (Queue
 		q.exclusive = true
 	}
 	b.queues[name] = q
+	b.trackTimed(q)
 	if q.persisted() {
 		b.propagate(tx, q.declareArgs()...)
 	}
@@ -232,6 +346,10 @@ func (b *Broker) deleteQueue(tx *broker.Tx, q *Queue) int {
 		b.propagate(tx, "QUEUE.DELETE", q.name)
 	}
 	delete(b.queues, q.name)
+	if _, ok := b.timed[q]; ok {
+		delete(b.timed, q)
+		b.nTimed.Add(-1)
+	}
 	b.ex.RemoveDestination(q.name)
 	q.deleted = true
 	tx.BrokerDB().Delete(q.key)
@@ -254,7 +372,7 @@ func (b *Broker) PurgeQueue(tx *broker.Tx, ch *Channel, name string) (int, error
 		return 0, err
 	}
 	n := q.ready.Len()
-	q.ready.Filter(func(int, []byte) bool { return false })
+	q.clearReady()
 	if q.persisted() {
 		b.propagate(tx, "QUEUE.PURGE", q.name)
 	}
@@ -325,15 +443,39 @@ func (b *Broker) Publish(tx *broker.Tx, ch *Channel, m *Message, mandatory bool)
 		}
 		return 0, nil
 	}
-	now := tx.NowMs()
 	perMsgTTL := int64(-1)
 	if m.Props.Expiration != "" {
 		if v, err := strconv.ParseInt(m.Props.Expiration, 10, 64); err == nil && v >= 0 {
 			perMsgTTL = v
 		}
 	}
+	n, refused := b.deliverTo(tx, m, targets, perMsgTTL)
+	if len(refused) > 0 {
+		return n, &RejectedError{Queues: refused}
+	}
+	return n, nil
+}
+
+// deliverTo enqueues m on every queue of targets (a publish or a dead
+// letter); perMsgTTL is the expiration property in ms, -1 when none. It
+// returns how many queues took the message and the names of those that
+// refused it at their max length (x-overflow reject-publish*).
+func (b *Broker) deliverTo(tx *broker.Tx, m *Message, targets []*Queue, perMsgTTL int64) (int, []string) {
+	now := tx.NowMs()
 	var env []byte
+	var refused []string
+	n := 0
 	for _, q := range targets {
+		if q.deleted {
+			continue
+		}
+		if q.args.overflow != overflowDropHead && q.args.limited() && q.wouldOverflow(len(m.Body)) {
+			refused = append(refused, q.name)
+			if q.args.overflow == overflowRejectPublishDLX {
+				q.deadLetter(tx, m, reasonMaxLen)
+			}
+			continue
+		}
 		ttl := perMsgTTL
 		if q.args.messageTTL >= 0 && (ttl < 0 || q.args.messageTTL < ttl) {
 			ttl = q.args.messageTTL
@@ -341,9 +483,6 @@ func (b *Broker) Publish(tx *broker.Tx, ch *Channel, m *Message, mandatory bool)
 		exp := int64(0)
 		if ttl >= 0 {
 			exp = now + ttl
-			if ttl == 0 {
-				exp = now // expires unless delivered at once
-			}
 		}
 		id := uint64(0)
 		if q.persisted() && m.Persistent() {
@@ -355,9 +494,10 @@ func (b *Broker) Publish(tx *broker.Tx, ch *Channel, m *Message, mandatory bool)
 			env = encode(m)
 		}
 		q.recordAdd(tx, id, env)
-		q.enqueue(tx, env, ttl == 0)
+		q.enqueue(tx, env, len(m.Body), ttl == 0)
+		n++
 	}
-	return len(targets), nil
+	return n, refused
 }
 
 // Get fetches one message from queue for ch (basic.get). It returns nil
@@ -367,6 +507,7 @@ func (b *Broker) Get(tx *broker.Tx, ch *Channel, queue string, noAck bool) (*Del
 	if err != nil {
 		return nil, 0, err
 	}
+	q.lastUsed = tx.NowMs() // basic.get renews x-expires
 	d := q.pop(tx, ch, nil, noAck)
 	return d, q.ready.Len(), nil
 }
@@ -420,4 +561,13 @@ func (b *Broker) UnbindExchange(tx *broker.Tx, bd exchange.Binding) error {
 	bd.ToExchange = true
 	b.RecordBinding(tx, bd, false)
 	return b.ex.Unbind(bd)
+}
+
+// trackTimed adds q to the queues the periodic check visits, if it needs
+// it.
+func (b *Broker) trackTimed(q *Queue) {
+	if q.args.expires > 0 || q.args.hasDLX {
+		b.timed[q] = struct{}{}
+		b.nTimed.Add(1)
+	}
 }

@@ -173,7 +173,9 @@ func (ch *Channel) recordRemoved(tx *broker.Tx, ds []*Delivery) {
 }
 
 // Nack rejects deliveries (basic.nack); requeue puts them back at the head
-// of their queues flagged redelivered, otherwise they are dropped.
+// of their queues flagged redelivered, otherwise they are dropped, or
+// dead-lettered (reason rejected) when their queue has
+// x-dead-letter-exchange.
 func (ch *Channel) Nack(tx *broker.Tx, tag uint64, multiple, requeue bool) (int, error) {
 	ds, err := ch.take(tag, multiple)
 	if err != nil {
@@ -183,6 +185,11 @@ func (ch *Channel) Nack(tx *broker.Tx, tag uint64, multiple, requeue bool) (int,
 		ch.requeue(tx, ds)
 	} else {
 		ch.recordRemoved(tx, ds)
+		for _, d := range ds {
+			if !d.q.deleted {
+				d.q.deadLetter(tx, d.Msg, reasonRejected)
+			}
+		}
 	}
 	ch.afterSettle(tx, ds)
 	return len(ds), nil
@@ -279,6 +286,7 @@ func (ch *Channel) Consume(tx *broker.Tx, queue string, o ConsumeOptions) (*Cons
 	ch.consumers[tag] = c
 	q.consumers = append(q.consumers, c)
 	q.hadConsumer = true
+	q.lastUsed = tx.NowMs()
 	q.dispatch(tx)
 	return c, nil
 }
@@ -308,12 +316,14 @@ func (ch *Channel) ConsumerOf(queue string) *Consumer {
 }
 
 // Pull fetches one message from queue for a pull consumer c (RESP
-// QUEUE.CONSUME), honouring the prefetch window; nil when none is ready.
+// QUEUE.CONSUME), honouring the prefetch window; nil when none is ready,
+// or when c is not the single active consumer of its queue
+// (x-single-active-consumer).
 func (ch *Channel) Pull(tx *broker.Tx, c *Consumer) (*Delivery, error) {
 	if c.cancelled || c.q.deleted {
 		return nil, errNoQueue(c.q.name)
 	}
-	if !c.hasCredit() {
+	if !c.hasCredit() || !c.q.active(c) {
 		return nil, nil
 	}
 	return c.q.pop(tx, ch, c, c.NoAck), nil
@@ -352,7 +362,7 @@ func (ch *Channel) directReplyName(tx *broker.Tx) string {
 		}
 	}
 	name := DirectReplyTo + "." + genName()[len("amq.gen-"):]
-	q := newQueue(tx, ch.b, name, QueueOptions{Exclusive: true, AutoDelete: false}, queueArgs{messageTTL: -1})
+	q := newQueue(tx, ch.b, name, QueueOptions{Exclusive: true, AutoDelete: false}, noArgs)
 	q.exclusive, q.owner = true, ch.owner
 	ch.b.queues[name] = q
 	ch.replyName = name

@@ -2,7 +2,10 @@
 // defines it (spec section 3, "Functional specification") with RabbitMQ's
 // extensions: queues and their messages, channels with delivery tags and
 // prefetch, consumers, ack/nack/reject, redelivery, per-message and
-// per-queue TTL, exclusive and auto-delete lifetimes, direct reply-to.
+// per-queue TTL, exclusive and auto-delete lifetimes, direct reply-to, and
+// RabbitMQ 3.10's queue arguments (args.go): x-expires, x-max-length and
+// x-max-length-bytes with x-overflow, dead-letter exchanges with the x-death
+// header (deadletter.go), x-max-priority and x-single-active-consumer.
 //
 // # Core types
 //
@@ -23,4 +26,10 @@
 // publishes, acks and MULTI/EXEC are atomic with the keyspace. Deliver
 // callbacks run under that lock and must only enqueue (into a connection's
 // outbound buffer); they never block or write a socket.
+//
+// The Broker owns one goroutine, started by New and stopped by Close: every
+// Options.CheckEvery it runs Tick inside Engine.Exec (queues past their
+// x-expires are deleted, expired messages at the head of queues with a
+// dead-letter exchange are dead-lettered). Tick reads the engine clock
+// only, so tests inject time and call Tick themselves.
 package queue

@@ -470,3 +470,23 @@ func (r *reader) value(depth int) any {
 	r.err = errBadEnvelope
 	return nil
 }
+
+// envBodyLen returns the body length of an envelope (0 when corrupt), for
+// x-max-length-bytes.
+func envBodyLen(env []byte) int {
+	m, err := decode(env)
+	if err != nil {
+		return 0
+	}
+	return len(m.Body)
+}
+
+// envPriority returns the priority property of an envelope (0 when unset
+// or corrupt), for priority queues.
+func envPriority(env []byte) uint8 {
+	m, err := decode(env)
+	if err != nil {
+		return 0
+	}
+	return m.Props.Priority
+}

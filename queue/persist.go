@@ -50,6 +50,8 @@ func argWords(t Table) []string {
 		switch x := t[k].(type) {
 		case string:
 			v = x
+		case bool:
+			v = strconv.FormatBool(x)
 		case []byte:
 			v = string(x)
 		default:
@@ -188,7 +190,7 @@ func (b *Broker) FinishRecovery(tx *broker.Tx) (messages int) {
 		}
 		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 		for _, id := range ids {
-			q.ready.PushRight(q.recovering.envs[id])
+			q.pushReady(q.recovering.envs[id], -1, false)
 		}
 		messages += len(ids)
 		q.recovering = nil

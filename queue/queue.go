@@ -2,34 +2,9 @@ package queue
 
 import (
 	"sort"
-	"strconv"
 
 	"github.com/switchyard/switchyard/broker"
 )
-
-// queueArgs are the parsed x-arguments a queue honours.
-type queueArgs struct {
-	messageTTL int64 // x-message-ttl in ms; -1 when unset
-}
-
-func parseQueueArgs(t Table) (queueArgs, error) {
-	a := queueArgs{messageTTL: -1}
-	if v, ok := t["x-message-ttl"]; ok {
-		n, ok := toInt64(v)
-		if !ok {
-			if s, isStr := v.(string); isStr {
-				var err error
-				n, err = strconv.ParseInt(s, 10, 64)
-				ok = err == nil
-			}
-		}
-		if !ok || n < 0 {
-			return a, newErr(ErrPrecondition, "%s", "invalid arg 'x-message-ttl' for queue in vhost '/'")
-		}
-		a.messageTTL = n
-	}
-	return a, nil
-}
 
 // Queue is one queue. Its ready messages are envelopes in an engine list in
 // the broker namespace; all fields are guarded by the engine lock.
@@ -50,6 +25,9 @@ type Queue struct {
 	next        int         // round-robin position among push consumers
 	unacked     int
 	hadConsumer bool
+
+	readyBytes int64 // body bytes of the ready messages (counted with x-max-length-bytes)
+	lastUsed   int64 // engine ms of the last declare, get, consume or cancel (x-expires)
 
 	nextID     uint64               // last persistent message id (persisted queues)
 	inflight   map[uint64]*Delivery // unacked persistent deliveries by id
@@ -74,7 +52,7 @@ func newQueue(tx *broker.Tx, b *Broker, name string, o QueueOptions, args queueA
 	q := &Queue{
 		b: b, name: name, key: "queue:" + name,
 		durable: o.Durable, autoDelete: o.AutoDelete,
-		args: args, rawArgs: o.Args,
+		args: args, rawArgs: o.Args, lastUsed: tx.NowMs(),
 	}
 	obj := broker.NewListObject()
 	q.ready = obj.List
@@ -105,20 +83,23 @@ func (q *Queue) info() QueueInfo {
 	}
 }
 
-// enqueue appends an envelope and dispatches. immediate messages (TTL 0)
-// are dropped unless a consumer takes them at once.
-func (q *Queue) enqueue(tx *broker.Tx, env []byte, immediate bool) {
-	q.ready.PushRight(env)
+// enqueue adds an envelope whose body is size bytes and dispatches.
+// immediate messages (TTL 0) expire unless a consumer takes them at once;
+// then a queue over its max length drops (dead-letters) from the head
+// (x-overflow drop-head).
+func (q *Queue) enqueue(tx *broker.Tx, env []byte, size int, immediate bool) {
+	q.pushReady(env, size, false)
 	q.dispatch(tx)
-	if immediate && q.ready.Len() > 0 {
-		// Still queued: only this message can be at the tail unconsumed.
-		dropped, _ := q.ready.PopRight()
-		q.recordID(tx, "SY.MSGDEL", envID(dropped))
+	if immediate && q.removeEnv(env) {
+		q.recordID(tx, "SY.MSGDEL", envID(env))
+		q.deadLetterEnv(tx, env, reasonExpired)
 	}
+	q.dropOverflow(tx)
 	q.signal(tx)
 }
 
-// requeue puts envelopes back at the head, in order, flagged redelivered.
+// requeue puts envelopes back at the head (of their priority), in order,
+// flagged redelivered.
 func (q *Queue) requeue(tx *broker.Tx, envs [][]byte) {
 	if q.deleted {
 		return
@@ -126,7 +107,7 @@ func (q *Queue) requeue(tx *broker.Tx, envs [][]byte) {
 	for i := len(envs) - 1; i >= 0; i-- {
 		env := envs[i]
 		env[1] |= flagRedelivered
-		q.ready.PushLeft(env)
+		q.pushReady(env, -1, true)
 	}
 	q.dispatch(tx)
 	q.signal(tx)
@@ -140,55 +121,62 @@ func (q *Queue) signal(tx *broker.Tx) {
 }
 
 // dropExpiredHead removes expired messages at the head, as RabbitMQ expires
-// messages only when they reach the head of a queue.
-func (q *Queue) dropExpiredHead(tx *broker.Tx, now int64) {
-	for q.ready.Len() > 0 {
+// messages only when they reach the head of a queue, and dead-letters them
+// (reason expired). It reports whether it removed any.
+func (q *Queue) dropExpiredHead(tx *broker.Tx, now int64) bool {
+	dropped := false
+	for q.ready.Len() > 0 && !q.deleted {
 		exp := envExpiresAt(q.ready.Index(0))
 		if exp == 0 || exp >= now {
-			return
+			break
 		}
-		env, _ := q.ready.PopLeft()
+		env := q.popReady()
 		q.recordID(tx, "SY.MSGDEL", envID(env))
+		q.deadLetterEnv(tx, env, reasonExpired)
+		dropped = true
 	}
+	return dropped
 }
 
 // pop takes the next live message for ch (and consumer c, nil for a get or
 // pull) and records the delivery. It returns nil when nothing is ready.
 func (q *Queue) pop(tx *broker.Tx, ch *Channel, c *Consumer, noAck bool) *Delivery {
-	q.dropExpiredHead(tx, tx.NowMs())
-	env, ok := q.ready.PopLeft()
-	if !ok {
-		return nil
-	}
-	m, err := decode(env)
-	if err != nil {
-		// A corrupt envelope cannot be delivered; drop it rather than
-		// wedge the queue.
-		return q.pop(tx, ch, c, noAck)
-	}
-	d := &Delivery{Queue: q.name, Msg: m, q: q, env: env, Consumer: c, NoAck: noAck}
-	ch.track(d)
-	if m.ID != 0 {
-		if noAck {
-			q.recordID(tx, "SY.MSGDEL", m.ID)
-		} else {
-			q.recordID(tx, "SY.MSGDLV", m.ID)
-			if q.inflight == nil {
-				q.inflight = map[uint64]*Delivery{}
-			}
-			q.inflight[m.ID] = d
+	for {
+		q.dropExpiredHead(tx, tx.NowMs())
+		if q.ready.Len() == 0 {
+			return nil
 		}
+		env := q.popReady()
+		m, err := decode(env)
+		if err != nil {
+			// A corrupt envelope cannot be delivered; drop it rather than
+			// wedge the queue.
+			continue
+		}
+		d := &Delivery{Queue: q.name, Msg: m, q: q, env: env, Consumer: c, NoAck: noAck}
+		ch.track(d)
+		if m.ID != 0 {
+			if noAck {
+				q.recordID(tx, "SY.MSGDEL", m.ID)
+			} else {
+				q.recordID(tx, "SY.MSGDLV", m.ID)
+				if q.inflight == nil {
+					q.inflight = map[uint64]*Delivery{}
+				}
+				q.inflight[m.ID] = d
+			}
+		}
+		return d
 	}
-	return d
 }
 
 // dispatch hands ready messages to push consumers with credit, round robin
-// (fair by prefetch, as RabbitMQ does).
+// (fair by prefetch, as RabbitMQ does), or to the single active consumer.
 func (q *Queue) dispatch(tx *broker.Tx) {
 	if len(q.consumers) == 0 {
 		return
 	}
-	for q.ready.Len() > 0 {
+	for q.ready.Len() > 0 && !q.deleted {
 		c := q.nextConsumer()
 		if c == nil {
 			return
@@ -203,6 +191,16 @@ func (q *Queue) dispatch(tx *broker.Tx) {
 
 func (q *Queue) nextConsumer() *Consumer {
 	n := len(q.consumers)
+	if n == 0 {
+		return nil
+	}
+	if q.args.singleActive {
+		// x-single-active-consumer: only the oldest consumer receives.
+		if c := q.consumers[0]; c.Deliver != nil && c.hasCredit() {
+			return c
+		}
+		return nil
+	}
 	for i := 0; i < n; i++ {
 		c := q.consumers[(q.next+i)%n]
 		if c.Deliver != nil && c.hasCredit() {
@@ -213,7 +211,14 @@ func (q *Queue) nextConsumer() *Consumer {
 	return nil
 }
 
+// active reports whether c may receive from q: with
+// x-single-active-consumer only the oldest consumer does.
+func (q *Queue) active(c *Consumer) bool {
+	return !q.args.singleActive || len(q.consumers) > 0 && q.consumers[0] == c
+}
+
 func (q *Queue) removeConsumer(tx *broker.Tx, c *Consumer) {
+	wasActive := q.active(c)
 	for i, x := range q.consumers {
 		if x == c {
 			q.consumers = append(q.consumers[:i], q.consumers[i+1:]...)
@@ -223,7 +228,117 @@ func (q *Queue) removeConsumer(tx *broker.Tx, c *Consumer) {
 	if q.next >= len(q.consumers) {
 		q.next = 0
 	}
+	if len(q.consumers) == 0 {
+		q.lastUsed = tx.NowMs()
+	}
 	if q.autoDelete && q.hadConsumer && len(q.consumers) == 0 && !q.deleted {
 		q.b.deleteQueue(tx, q)
+		return
+	}
+	if q.args.singleActive && wasActive && !q.deleted {
+		// The next consumer becomes the active one.
+		q.dispatch(tx)
+		q.signal(tx)
+	}
+}
+
+// pushReady adds env to the ready messages: at the tail, or with front at
+// the head; in a priority queue (x-max-priority) at the tail or head of its
+// priority, so higher priorities come first and each is FIFO. size is the
+// body length, -1 when unknown.
+func (q *Queue) pushReady(env []byte, size int, front bool) {
+	if q.args.maxLengthBytes >= 0 {
+		if size < 0 {
+			size = envBodyLen(env)
+		}
+		q.readyBytes += int64(size)
+	}
+	if q.args.maxPriority == 0 {
+		if front {
+			q.ready.PushLeft(env)
+		} else {
+			q.ready.PushRight(env)
+		}
+		return
+	}
+	p := q.priorityOf(env)
+	n := q.ready.Len()
+	if front {
+		i := 0
+		for i < n && q.priorityOf(q.ready.Index(i)) > p {
+			i++
+		}
+		q.ready.Insert(i, env)
+		return
+	}
+	i := n
+	for i > 0 && q.priorityOf(q.ready.Index(i-1)) < p {
+		i--
+	}
+	q.ready.Insert(i, env)
+}
+
+// popReady removes and returns the head; the queue must not be empty.
+func (q *Queue) popReady() []byte {
+	env, _ := q.ready.PopLeft()
+	if q.args.maxLengthBytes >= 0 {
+		q.readyBytes -= int64(envBodyLen(env))
+	}
+	return env
+}
+
+// removeEnv removes the ready envelope env (the same slice), searching
+// from the tail; it reports whether it was still there.
+func (q *Queue) removeEnv(env []byte) bool {
+	for i := q.ready.Len() - 1; i >= 0; i-- {
+		if x := q.ready.Index(i); len(x) > 0 && &x[0] == &env[0] {
+			q.ready.RemoveAt(i)
+			if q.args.maxLengthBytes >= 0 {
+				q.readyBytes -= int64(envBodyLen(env))
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// clearReady empties the ready messages (purge).
+func (q *Queue) clearReady() {
+	q.ready.Filter(func(int, []byte) bool { return false })
+	q.readyBytes = 0
+}
+
+// priorityOf is the effective priority of a message in a priority queue:
+// its priority property capped at x-max-priority.
+func (q *Queue) priorityOf(env []byte) int {
+	return min(int(envPriority(env)), q.args.maxPriority)
+}
+
+// overLimit reports whether the ready messages exceed x-max-length or
+// x-max-length-bytes.
+func (q *Queue) overLimit() bool {
+	a := &q.args
+	return a.maxLength >= 0 && int64(q.ready.Len()) > a.maxLength ||
+		a.maxLengthBytes >= 0 && q.readyBytes > a.maxLengthBytes
+}
+
+// wouldOverflow is rabbit_amqqueue_process:will_overflow: whether one more
+// message of size bytes would take the ready messages past the limits.
+func (q *Queue) wouldOverflow(size int) bool {
+	a := &q.args
+	return a.maxLength >= 0 && int64(q.ready.Len())+1 > a.maxLength ||
+		a.maxLengthBytes >= 0 && q.readyBytes+int64(size) > a.maxLengthBytes
+}
+
+// dropOverflow applies x-overflow drop-head: while the queue is over its
+// limits, the head is removed and dead-lettered (reason maxlen).
+func (q *Queue) dropOverflow(tx *broker.Tx) {
+	if q.args.overflow != overflowDropHead || !q.args.limited() {
+		return
+	}
+	for q.ready.Len() > 0 && q.overLimit() && !q.deleted {
+		env := q.popReady()
+		q.recordID(tx, "SY.MSGDEL", envID(env))
+		q.deadLetterEnv(tx, env, reasonMaxLen)
 	}
 }

@@ -1,6 +1,7 @@
 package respfront
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -68,7 +69,8 @@ func queueCommands() []*Command {
 }
 
 // parseArgs reads "ARG key value" pairs from args; numeric values become
-// int64 so x-message-ttl and friends keep their AMQP type.
+// int64 so x-message-ttl and friends keep their AMQP type, and
+// x-single-active-consumer's true/false a bool.
 func parseArgs(args [][]byte) (queue.Table, [][]byte, bool) {
 	var t queue.Table
 	var rest [][]byte
@@ -80,11 +82,13 @@ func parseArgs(args [][]byte) (queue.Table, [][]byte, bool) {
 			if t == nil {
 				t = queue.Table{}
 			}
-			v := string(args[i+2])
+			k, v := string(args[i+1]), string(args[i+2])
 			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-				t[string(args[i+1])] = n
+				t[k] = n
+			} else if b, err := strconv.ParseBool(v); err == nil && k == "x-single-active-consumer" {
+				t[k] = b
 			} else {
-				t[string(args[i+1])] = v
+				t[k] = v
 			}
 			i += 2
 			continue
@@ -282,6 +286,13 @@ func publish(x *Ctx, exch, key string, body []byte, opts [][]byte) {
 		return
 	}
 	n, err := x.Conn.srv.queues.Publish(x.Tx, x.channel(), m, mandatory)
+	var rej *queue.RejectedError
+	if errors.As(err, &rej) {
+		// A queue at its max length with x-overflow reject-publish refused
+		// it (AMQP would nack the confirm); other queues may have it.
+		x.W.Error("REJECTED - " + rej.Error())
+		return
+	}
 	if err != nil {
 		x.Err(err)
 		return

@@ -12,10 +12,10 @@ import (
 // as Redis 7.0 implements them in t_string.c. The engine side is
 // broker/string.go.
 //
-// Values are stored straight from x.Args, without copying: redcon gives every
-// command its own buffer and never reuses it, and the engine clips each
-// stored slice to its length so that a later APPEND cannot run into the
-// bytes that follow it in that buffer.
+// Values are stored straight from x.Args, without copying: the request
+// reader (reader.go) gives every command its own allocation and never reuses
+// it, and the engine clips each stored slice to its length so that a later
+// APPEND cannot run into the bytes that follow it in that allocation.
 
 func stringCommands() []*Command {
 	return []*Command{

@@ -35,7 +35,9 @@ func (t *tx) flagError() {
 }
 
 func (t *tx) queue(cmd *Command, args [][]byte) {
-	t.queued = append(t.queued, queuedCmd{cmd, args})
+	// args shares its header array with the other requests of its read
+	// (reader.go): a copy keeps only this command's bytes alive.
+	t.queued = append(t.queued, queuedCmd{cmd, append([][]byte(nil), args...)})
 	t.multi.Store(int64(len(t.queued)) + 1)
 }
 

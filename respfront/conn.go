@@ -9,8 +9,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/tidwall/redcon"
-
 	"github.com/switchyard/switchyard/broker"
 	"github.com/switchyard/switchyard/internal/resp"
 )
@@ -29,8 +27,7 @@ type Conn struct {
 	srv *Server
 	nc  net.Conn
 	id  int64
-	lr  *limitReader
-	rd  *redcon.Reader
+	rd  *reader     // request reader (reader.go)
 	w   resp.Writer // private reply buffer; w.Proto is the protocol version
 
 	// infoMu guards the writes of the fields CLIENT LIST reads from other
@@ -83,9 +80,7 @@ func newConn(s *Server, nc net.Conn) *Conn {
 	}
 	c.lastAt = c.createdAt
 	c.proto.Store(2)
-	c.lr = &limitReader{nc: nc, limit: s.opts.QueryBufferLimit}
-	c.lr.fr = framer{maxBulk: s.opts.ProtoMaxBulkLen, unauth: func() bool { return !c.authed }}
-	c.rd = redcon.NewReader(c.lr)
+	c.rd = &reader{src: nc, limit: s.opts.QueryBufferLimit, maxBulk: s.opts.ProtoMaxBulkLen, unauth: func() bool { return !c.authed }}
 	return c
 }
 
@@ -110,9 +105,9 @@ func (c *Conn) serve() {
 	defer c.srv.wg.Done()
 	defer c.cleanup()
 	for {
-		cmds, err := c.rd.ReadCommands()
-		c.srv.stats.netIn.Add(int64(c.lr.n))
-		c.lr.reset()
+		cmds, err := c.rd.readCommands()
+		c.srv.stats.netIn.Add(int64(c.rd.n))
+		c.rd.n = 0
 		if err != nil {
 			c.protocolError(err)
 			return
@@ -260,99 +255,5 @@ func (c *Conn) releaseState() {
 	c.releasePubSub()
 	c.releaseQueues()
 }
-
-// limitReader feeds redcon's reader from the socket, with bytes stashed
-// while the client was blocked served first. Every byte passes through a
-// framer (framer.go), which rejects the headers redcon cannot survive with
-// Redis's protocol errors; and it fails once one unfinished command has
-// taken more than limit bytes.
-//
-// It also shapes its reads for redcon, which after every read re-parses
-// the unfinished request from its start, and grows its buffer (without
-// compacting it) whenever a read leaves it full with a request unfinished:
-//   - a read that completes a request ends at the last request boundary it
-//     can reach, so redcon consumes everything and rewinds its buffer;
-//   - a read that completes none fills redcon's buffer, waiting for the
-//     socket if need be (the server has nothing to do for this client
-//     until the request is complete), so redcon's buffer doubles and an
-//     n-byte request costs O(n) parsing, not O(n²).
-type limitReader struct {
-	nc      net.Conn
-	pending []byte // raw bytes read while the client was blocked
-	n       int
-	limit   int
-	fr      framer
-	buf     []byte // raw bytes from the socket
-	out     []byte // framed bytes not yet handed to redcon
-	end     int    // bytes of out up to its last request boundary (0: none)
-	obuf    []byte // out's backing array
-	err     error  // the framer's error, returned once out is drained
-}
-
-func (l *limitReader) Read(p []byte) (int, error) {
-	n := 0
-	for n < len(p) {
-		if len(l.out) > 0 {
-			k := len(l.out)
-			if l.end > 0 {
-				k = l.end
-			}
-			k = copy(p[n:], l.out[:k])
-			l.out, n = l.out[k:], n+k
-			if l.end > 0 {
-				if l.end -= k; l.end == 0 {
-					return n, nil // a request boundary
-				}
-			}
-			continue
-		}
-		m, err := l.fill(p[n:])
-		n += m
-		if err != nil {
-			if n > 0 {
-				return n, nil // err comes again on the next call
-			}
-			return 0, err
-		}
-	}
-	return n, nil
-}
-
-// fill reads raw bytes and frames them into out. In the middle of a bulk
-// it reads straight into p instead and returns the count.
-func (l *limitReader) fill(p []byte) (int, error) {
-	if l.err != nil {
-		return 0, l.err
-	}
-	var raw []byte
-	if len(l.pending) > 0 {
-		k := min(len(l.pending), 16<<10)
-		raw, l.pending = l.pending[:k], l.pending[k:]
-	} else {
-		if l.n > l.limit {
-			return 0, errQueryBufferLimit
-		}
-		if k := l.fr.bodyRun(); k > 0 {
-			m, err := l.nc.Read(p[:min(len(p), k)])
-			l.n += m
-			l.fr.n -= m
-			return m, err
-		}
-		if l.buf == nil {
-			l.buf = make([]byte, 16<<10)
-		}
-		m, err := l.nc.Read(l.buf)
-		l.n += m
-		if m == 0 {
-			return 0, err
-		}
-		raw = l.buf[:m]
-	}
-	l.obuf, l.err = l.fr.feed(l.obuf[:0], raw)
-	l.out, l.end = l.obuf, l.fr.end
-	return 0, nil
-}
-
-func (l *limitReader) reset() { l.n = 0 }
 
 func sortConns(cs []*Conn) { sort.Slice(cs, func(i, j int) bool { return cs[i].id < cs[j].id }) }

@@ -466,6 +466,20 @@ func zdiffNormalize(args []string, raw string, proto int) string {
 // zsetTranscript is compared reply by reply with redis-server by
 // TestDiffZSetScripted (see zdiffArgs for the escapes).
 const zsetTranscript = `
+# sets as inputs of the sorted-set operations (score 1)
+SADD zs:set a b c
+ZADD zs:z 1 a 2 x
+ZUNION 2 zs:set zs:z WITHSCORES
+ZINTER 2 zs:set zs:z WITHSCORES
+ZDIFF 2 zs:set zs:z
+ZINTERCARD 2 zs:set zs:z
+ZUNIONSTORE zs:d 2 zs:set zs:z WEIGHTS 2 3 AGGREGATE MAX
+ZRANGE zs:d 0 -1 WITHSCORES
+ZINTERSTORE zs:d 2 zs:set zs:z
+ZRANGE zs:d 0 -1 WITHSCORES
+ZDIFFSTORE zs:d 2 zs:z zs:set
+ZRANGE zs:d 0 -1 WITHSCORES
+
 # Scores: formats, strtod syntax, %.17g replies.
 zadd z 1 a 0.1 b 1e20 c -0 d inf e -inf f 1.5 g 0x10 h 1e-5 i 123456789.123 j
 zrange z 0 -1 withscores

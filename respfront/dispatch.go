@@ -2,9 +2,7 @@ package respfront
 
 import (
 	"bytes"
-
 	"fmt"
-	"github.com/tidwall/redcon"
 	"strings"
 	"time"
 
@@ -120,13 +118,13 @@ func (c *Conn) prepare(args [][]byte) *Command {
 // one lock acquisition (Engine.ExecMany), as Redis runs a whole read
 // buffer in one event-loop turn; blocked waiters are still served after
 // each command.
-func (c *Conn) dispatch(cmds []redcon.Command) bool {
+func (c *Conn) dispatch(cmds [][][]byte) bool {
 	c.noteRead(time.Now())
 	for i := 0; i < len(cmds); {
-		if c.srv.table.noLock(cmds[i].Args) {
+		if c.srv.table.noLock(cmds[i]) {
 			// Commands that run without the engine lock.
 			start := len(c.w.Buf)
-			cmd := c.prepare(cmds[i].Args)
+			cmd := c.prepare(cmds[i])
 			i++
 			if cmd != nil {
 				if cmd.Flags&PubSub != 0 {
@@ -134,7 +132,7 @@ func (c *Conn) dispatch(cmds []redcon.Command) bool {
 					// confirmations, which it pushes under the hub lock.
 					c.moveReplies()
 				}
-				ctx := Ctx{Conn: c, Cmd: cmd, Args: cmds[i-1].Args, W: &c.w}
+				ctx := Ctx{Conn: c, Cmd: cmd, Args: cmds[i-1], W: &c.w}
 				cmd.Handler(&ctx)
 				// Counted once run, as Redis's call() counts: not when
 				// refused or queued.
@@ -150,8 +148,8 @@ func (c *Conn) dispatch(cmds []redcon.Command) bool {
 		changed := false
 		c.srv.eng.ExecMany(func(tx *broker.Tx) bool {
 			start := len(c.w.Buf)
-			cmd := c.prepare(cmds[i].Args)
-			args := cmds[i].Args
+			cmd := c.prepare(cmds[i])
+			args := cmds[i]
 			i++
 			if cmd != nil {
 				// One Ctx per connection, reset for each command: handlers
@@ -175,7 +173,7 @@ func (c *Conn) dispatch(cmds []redcon.Command) bool {
 			if i >= len(cmds) || c.closeAfterReply {
 				return false
 			}
-			return !c.srv.table.noLock(cmds[i].Args)
+			return !c.srv.table.noLock(cmds[i])
 		})
 		if changed && !c.waitDurable() {
 			return false
@@ -297,7 +295,7 @@ func (c *Conn) waitBlocked(b *blockReq) bool {
 		for {
 			n, err := c.nc.Read(buf)
 			if n > 0 {
-				c.lr.pending = append(c.lr.pending, buf[:n]...)
+				c.rd.pending = append(c.rd.pending, buf[:n]...)
 			}
 			if err != nil {
 				if !isTimeout(err) {
@@ -305,7 +303,7 @@ func (c *Conn) waitBlocked(b *blockReq) bool {
 				}
 				return
 			}
-			if len(c.lr.pending) > c.srv.opts.QueryBufferLimit {
+			if len(c.rd.pending) > c.srv.opts.QueryBufferLimit {
 				close(gone) // as Redis closes a client over its query buffer limit
 				return
 			}

@@ -7,8 +7,9 @@
 //   - Server accepts connections and follows the net/http contract: Serve
 //     returns ErrServerClosed after Shutdown or Close; Shutdown is graceful,
 //     Close is abrupt.
-//   - Conn is one client. Its goroutine reads commands with redcon's RESP
-//     reader, runs them through the dispatcher and writes replies; a second
+//   - Conn is one client. Its goroutine reads commands with the request
+//     reader (reader.go, a resumable state machine over the connection's
+//     buffer), runs them through the dispatcher and writes replies; a second
 //     goroutine, the writer, flushes pushes (pub/sub messages) that other
 //     goroutines enqueued into the connection's bounded outbound buffer.
 //   - Command is one row of the command table (table.go): name, handler,

@@ -137,7 +137,7 @@ func main() {
 	}
 	defer func() { redis.cmd.Process.Kill(); redis.cmd.Wait() }()
 	swy, err := start("switchyard", func(p int) []string {
-		return []string{"--port", strconv.Itoa(p), "--bind", "127.0.0.1", "--appendonly", "no"}
+		return []string{"--port", strconv.Itoa(p), "--bind", "127.0.0.1", "--appendonly", "no", "--amqp-port", "0"}
 	}, bin)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

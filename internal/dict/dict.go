@@ -18,11 +18,14 @@ const minBuckets = 4
 
 var seed = maphash.MakeSeed()
 
+// entry is one key. val comes first: a zero-size V (a set's struct{}) as
+// the last field would be padded to 8 bytes, taking the entry from the
+// 32-byte to the 48-byte size class.
 type entry[V any] struct {
+	val  V
 	key  string
 	hash uint64
 	next *entry[V]
-	val  V
 }
 
 // Dict maps string keys to values of type V. The zero value is not usable;
