@@ -253,6 +253,12 @@ func TestWriteSnapshot(t *testing.T) {
 		tx.DB(9).Set("nine", broker.NewString([]byte("9")), false)
 		_, err := tx.DB(9).ZAdd("z", broker.ZAddFlags{}, []broker.ZMember{{Member: "a", Score: 1.5}, {Member: "b", Score: math.Inf(-1)}})
 		require.NoError(t, err)
+		_, err = tx.DB(9).HSet("h", [][]byte{[]byte("f"), []byte("v"), []byte("n"), []byte("1")})
+		require.NoError(t, err)
+		_, err = tx.DB(9).SAdd("set", [][]byte{[]byte("100000"), []byte("1"), []byte("x")})
+		require.NoError(t, err)
+		_, err = tx.DB(9).SAdd("ints", [][]byte{[]byte("100000"), []byte("-5"), []byte("1")}) // an intset
+		require.NoError(t, err)
 		snap = tx.Snapshot()
 	})
 	path := filepath.Join(t.TempDir(), "dump.rdb")
@@ -261,7 +267,7 @@ func TestWriteSnapshot(t *testing.T) {
 	n, err := rdb.WriteSnapshot(f, snap, []rdb.AuxField{{Key: "redis-bits", Value: "64"}}, rdb.Options{Compress: true, Checksum: true})
 	require.NoError(t, err)
 	require.NoError(t, f.Close())
-	require.Equal(t, 6, n)
+	require.Equal(t, 9, n)
 	got, aux := decode(t, path)
 	require.Equal(t, "64", aux["redis-bits"])
 	require.Equal(t, "hello", string(got[0]["s"].Str))
@@ -270,6 +276,9 @@ func TestWriteSnapshot(t *testing.T) {
 	require.Equal(t, exp, got[0]["ttl"].ExpireAt)
 	require.Equal(t, "9", string(got[9]["nine"].Str))
 	require.Equal(t, []string{"b=-Inf", "a=1.5"}, zs(got[9]["z"].ZSet))
+	require.ElementsMatch(t, []string{"f=v", "n=1"}, pairs(got[9]["h"].Pairs))
+	require.ElementsMatch(t, []string{"100000", "1", "x"}, strs(got[9]["set"].Elems))
+	require.ElementsMatch(t, []string{"100000", "1", "-5"}, strs(got[9]["ints"].Elems))
 }
 
 // TestKeyCommands: a decoded key becomes the commands that rebuild it.

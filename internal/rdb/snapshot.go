@@ -60,13 +60,8 @@ func WriteSnapshot(w io.Writer, snap *broker.Snapshot, aux []AuxField, opts Opti
 
 // writeObject writes one key. Each kind the engine has is a case here;
 // a kind without one is written from the commands its AOF rewriter emits
-// (writeFromCommands), so no value is ever left out of a dump. A native
-// case is a few lines, e.g. for hashes once broker.Hash has Range:
-//
-//	case broker.KindHash:
-//		pairs := make([][2][]byte, 0, o.Hash.Len())
-//		o.Hash.Range(func(f, v []byte) bool { pairs = append(pairs, [2][]byte{f, v}); return true })
-//		return e.Hash(k, pairs, exp)
+// (writeFromCommands), so no value is ever left out of a dump. The values
+// are the snapshot's own copies, so slices into them stay valid.
 func writeObject(e *Encoder, key string, o *broker.Object) error {
 	k, exp := []byte(key), o.ExpireAt()
 	switch o.Kind {
@@ -74,6 +69,17 @@ func writeObject(e *Encoder, key string, o *broker.Object) error {
 		return e.String(k, o.Str, exp)
 	case broker.KindList:
 		return e.List(k, o.List.Len(), o.List.Index, exp)
+	case broker.KindHash:
+		pairs := make([][2][]byte, 0, o.Hash.Len())
+		o.Hash.Range(func(f, v []byte) bool {
+			pairs = append(pairs, [2][]byte{f, v})
+			return true
+		})
+		return e.Hash(k, pairs, exp)
+	case broker.KindSet:
+		// Members, not Range: Range formats an intset's members in one
+		// scratch buffer.
+		return e.Set(k, o.Set.Members(), exp)
 	case broker.KindZSet:
 		members := make([]ZMember, 0, o.ZSet.Len())
 		o.ZSet.Ascend(0, func(m broker.ZMember) bool {

@@ -48,9 +48,10 @@ func TestRDBInteropRedisLoadsOurs(t *testing.T) {
 }
 
 // TestRDBInteropWeLoadRedis: a dump redis-server 7.0 writes (listpack and
-// quicklist lists, LZF-compressed nodes, listpack and skiplist sorted sets,
-// integer and compressed strings, TTLs, several databases) loads into
-// Switchyard with the same data.
+// quicklist lists, LZF-compressed nodes, listpack and hashtable hashes,
+// intset and hashtable sets, listpack and skiplist sorted sets, integer and
+// compressed strings, TTLs, several databases) loads into Switchyard with
+// the same data.
 func TestRDBInteropWeLoadRedis(t *testing.T) {
 	testutil.Need(t, "redis-server")
 	rdir := t.TempDir()
@@ -60,6 +61,10 @@ func TestRDBInteropWeLoadRedis(t *testing.T) {
 	require.Equal(t, "quicklist", r.ObjectEncoding(ctx, "long").Val())
 	require.Equal(t, "listpack", r.ObjectEncoding(ctx, "z").Val())
 	require.Equal(t, "skiplist", r.ObjectEncoding(ctx, "zbig").Val())
+	require.Equal(t, "listpack", r.ObjectEncoding(ctx, "httl").Val())
+	require.Equal(t, "hashtable", r.ObjectEncoding(ctx, "h").Val())
+	require.Equal(t, "intset", r.ObjectEncoding(ctx, "intset").Val())
+	require.Equal(t, "hashtable", r.ObjectEncoding(ctx, "set").Val())
 	require.Equal(t, "OK", r.Save(ctx).Val())
 
 	dir := t.TempDir()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -50,6 +51,20 @@ func keyspace(t *testing.T, c *redis.Client) map[string]string {
 				val = c.Get(ctx, k).Val()
 			case "list":
 				val = strings.Join(c.LRange(ctx, k, 0, -1).Val(), ",")
+			case "hash":
+				m := c.HGetAll(ctx, k).Val()
+				fields := make([]string, 0, len(m))
+				for f := range m {
+					fields = append(fields, f)
+				}
+				sort.Strings(fields)
+				for _, f := range fields {
+					val += f + "=" + m[f] + ","
+				}
+			case "set":
+				ms := c.SMembers(ctx, k).Val()
+				sort.Strings(ms)
+				val = strings.Join(ms, ",")
 			case "zset":
 				for _, z := range c.ZRangeWithScores(ctx, k, 0, -1).Val() {
 					val += fmt.Sprintf("%v=%v,", z.Member, z.Score)
@@ -67,8 +82,8 @@ func keyspace(t *testing.T, c *redis.Client) map[string]string {
 	return out
 }
 
-// populate writes strings, lists and sorted sets of every shape into
-// several databases.
+// populate writes strings, lists, hashes, sets and sorted sets of every
+// shape into several databases.
 func populate(t *testing.T, c *redis.Client) {
 	t.Helper()
 	do := func(args ...any) { require.NoError(t, c.Do(ctx, args...).Err(), "%v", args) }
@@ -92,6 +107,17 @@ func populate(t *testing.T, c *redis.Client) {
 	}
 	do("ZADD", "zttl", "1", "x")
 	do("EXPIRE", "zttl", "600")
+	do("HSET", "h", "f", "v", "n", "1", "big", strings.Repeat("h", 100))
+	for i := 0; i < 200; i++ {
+		do("HSET", "hbig", fmt.Sprint("f", i), i)
+		do("SADD", "sbig", fmt.Sprint("m", i))
+	}
+	do("SADD", "intset", "1", "100000", "-5")
+	do("SADD", "set", "a", "b", "1")
+	do("SADD", "sttl", "a")
+	do("EXPIRE", "sttl", "100")
+	do("HSET", "httl", "a", "b")
+	do("PEXPIRE", "httl", "100000")
 	do("SELECT", "5")
 	do("SET", "db5", "yes")
 	do("RPUSH", "l5", "x", "y")
