@@ -121,6 +121,9 @@ func (c *Config) Set(name string, args []string) error {
 		return fmt.Errorf("%w: %q", ErrUnknown, name)
 	}
 	val := strings.Join(args, " ")
+	if name == "dbfilename" && strings.ContainsAny(val, "/\\") {
+		return fmt.Errorf("%s: dbfilename can't be a path, just a filename", name)
+	}
 	switch d.Kind {
 	case Int:
 		if len(args) != 1 {

@@ -57,4 +57,5 @@ func TestRDBDirectives(t *testing.T) {
 	require.False(t, c.Bool("rdbcompression"))
 	require.False(t, c.Bool("rdbchecksum"))
 	require.Error(t, c.Set("rdbchecksum", []string{"maybe"}))
+	require.EqualError(t, c.Set("dbfilename", []string{"dir/dump.rdb"}), "dbfilename: dbfilename can't be a path, just a filename")
 }

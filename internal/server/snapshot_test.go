@@ -403,3 +403,24 @@ func TestRDBDamagedAtStart(t *testing.T) {
 	_, err = startErr(t, dir, []string{"appendonly", "no"}, []string{"save", ""})
 	require.NoError(t, err)
 }
+
+// TestBGSaveFailure: a save that cannot write its file fails visibly:
+// SAVE answers an error, a failed BGSAVE shows in rdb_last_bgsave_status,
+// LASTSAVE does not move, and the changes stay unsaved.
+func TestBGSaveFailure(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data") // not created: no save point
+	s := testutil.StartSwitchyard(t, rdbOnly(dir, "")...)
+	require.NoError(t, os.WriteFile(dir, []byte("a file where dir should be"), 0o644))
+	c := testutil.Client(t, s.RESPAddr(), 2)
+	require.NoError(t, c.Set(ctx, "k", "v", 0).Err())
+	last := c.LastSave(ctx).Val()
+	err := c.Save(ctx).Err()
+	require.Error(t, err)
+	require.True(t, strings.HasPrefix(err.Error(), "ERR "), err.Error())
+	require.Equal(t, "Background saving started", c.BgSave(ctx).Val())
+	require.Eventually(t, func() bool { return infoField(t, c, "rdb_bgsave_in_progress") == "0" }, 10*time.Second, 5*time.Millisecond)
+	require.Equal(t, "err", infoField(t, c, "rdb_last_bgsave_status"))
+	require.Equal(t, "0", infoField(t, c, "rdb_saves"))
+	require.Equal(t, "1", infoField(t, c, "rdb_changes_since_last_save"))
+	require.Equal(t, last, c.LastSave(ctx).Val())
+}
