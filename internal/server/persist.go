@@ -23,9 +23,10 @@ import (
 //
 // Goroutines: cron (save points and scheduled jobs, every 100 ms) and one
 // per background save or rewrite, all stopped and waited for by close.
-// Locks: saveMu serializes RDB writes and is taken before the engine lock
-// (a snapshot is copied under both); mu is a leaf guarding the state below
-// it, taken under the engine lock by INFO.
+// Locks (LOCKS.md): saveMu serializes RDB writes and is taken before the
+// engine lock (a snapshot is copied under both); mu guards the state below
+// it, is taken under the engine lock by INFO, and takes nothing but the
+// AOF's own mutex (to ask whether a rewrite runs).
 type persistence struct {
 	s       *Server
 	log     *slog.Logger
@@ -33,10 +34,9 @@ type persistence struct {
 	dir     string
 	rdbPath string
 
-	loadedCommands int           // AOF commands replayed at start
-	loadedKeys     int           // RDB keys loaded at start
-	loadedExpired  int           // RDB keys skipped at start as expired
-	loadTime       time.Duration // time spent loading at start
+	loadedCommands int // AOF commands replayed at start
+	loadedKeys     int // RDB keys loaded at start
+	loadedExpired  int // RDB keys skipped at start as expired
 
 	saveMu sync.Mutex // held from a snapshot's copy until its file is renamed
 
@@ -93,7 +93,6 @@ func newPersistence(s *Server, dir string) (*persistence, error) {
 // load fills the engine from disk: the AOF when appendonly is yes, else
 // dump.rdb if there is one (Redis's loadDataFromDisk).
 func (p *persistence) load(loader *respfront.Loader) error {
-	start := time.Now()
 	var err error
 	if p.s.Config.Bool("appendonly") {
 		err = p.openAOF(loader)
@@ -103,7 +102,6 @@ func (p *persistence) load(loader *respfront.Loader) error {
 	if err != nil {
 		return err
 	}
-	p.loadTime = time.Since(start)
 	// What was loaded is on disk already: no change since the last save.
 	p.s.Engine.Exec(func(tx *broker.Tx) { tx.MarkSaved(tx.Dirty()) })
 	return nil
