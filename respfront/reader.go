@@ -78,7 +78,9 @@ type reqRef struct{ start, end int }
 // buffer, which is reused: handlers may store an argument (clipped to its
 // length) or keep Args. A bulk of bigArg bytes or more is read from the
 // socket straight into an allocation of its exact size, so a huge value is
-// read in linear time and held once.
+// read in linear time and held once. That allocation is made when its
+// header arrives, as Redis preallocates a big argument; clients that have
+// not authenticated cannot declare bulks over unauthMaxBulk.
 //
 // Bytes read from the socket while no request completed are limited to
 // limit (the query buffer limit); bytes the client sent while it was
