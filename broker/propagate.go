@@ -74,5 +74,12 @@ func (tx *Tx) Loading() bool { return tx.e.loading }
 // (INFO rdb_changes_since_last_save), and MarkSaved resets it.
 func (tx *Tx) ChangesSinceSave() int64 { return tx.e.dirty - tx.e.dirtyAtSave }
 
-// MarkSaved records that a snapshot of the current state was taken.
-func (tx *Tx) MarkSaved() { tx.e.dirtyAtSave = tx.e.dirty }
+// MarkSaved records that a snapshot of the state as it was when Dirty
+// returned dirty is on disk: the changes made since then still count as
+// unsaved (Redis's dirty - dirty_before_bgsave). An older mark than the
+// current one is ignored.
+func (tx *Tx) MarkSaved(dirty int64) {
+	if dirty > tx.e.dirtyAtSave {
+		tx.e.dirtyAtSave = dirty
+	}
+}

@@ -108,3 +108,11 @@ func emitTyped(k []byte, o *Object, emit func(args ...[]byte) error) error {
 // typeRewriters maps a Kind to the function that emits the commands
 // rebuilding a value of that kind (AOF rewrite).
 var typeRewriters = map[Kind]func(k []byte, o *Object, emit func(args ...[]byte) error) error{}
+
+// ObjectCommands emits the commands that rebuild o at key, as the AOF
+// rewrite writes them, its TTL included (SET ... PXAT, or PEXPIREAT after
+// the others). Snapshot writers use it for kinds they have no native
+// encoding for.
+func ObjectCommands(key string, o *Object, emit func(args ...[]byte) error) error {
+	return objectCommands(key, o, emit)
+}

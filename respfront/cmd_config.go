@@ -65,6 +65,18 @@ var runtimeSettings = map[string]runtimeSetting{
 	"proto-max-bulk-len":                {},
 	"client-query-buffer-limit":         {},
 	"client-output-buffer-limit-pubsub": {},
+	"save":                              {apply: configurePersistence("save")},
+	"rdbcompression":                    {apply: configurePersistence("rdbcompression")},
+	"rdb-key-save-delay":                {min: -2147483648, max: 2147483647, apply: configurePersistence("rdb-key-save-delay")},
+}
+
+// configurePersistence applies a persistence setting to the manager.
+func configurePersistence(name string) func(s *Server, val string) {
+	return func(s *Server, val string) {
+		if p := s.opts.Persistence; p != nil {
+			p.Configure(name, val)
+		}
+	}
 }
 
 func configSubcommands() []*Command {
@@ -146,7 +158,7 @@ func cmdConfigSet(x *Ctx) {
 		}
 		if _, ok := runtimeSettings[name]; !ok || setter == nil {
 			errName, errWhy = typed, "can't set immutable config"
-			if name == "dir" {
+			if name == "dir" || name == "dbfilename" {
 				errWhy = "can't set protected config"
 			}
 			continue

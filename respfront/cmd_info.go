@@ -227,25 +227,25 @@ func infoMemory(x *Ctx, b *infoBuilder) {
 }
 
 func infoPersistence(x *Ctx, b *infoBuilder) {
+	if p := x.Conn.srv.opts.Persistence; p != nil {
+		for _, kv := range p.Info(x.Tx) {
+			b.field(kv[0], kv[1])
+		}
+		return
+	}
+	b.field("loading", 0)
+	b.field("async_loading", 0)
 	b.field("rdb_changes_since_last_save", x.Tx.ChangesSinceSave())
 	b.field("rdb_bgsave_in_progress", 0)
 	b.field("rdb_last_save_time", x.Conn.srv.start.Unix())
 	b.field("rdb_last_bgsave_status", "ok")
-	p := x.Conn.srv.opts.Persistence
-	if p == nil {
-		b.field("loading", 0)
-		b.field("async_loading", 0)
-		b.field("aof_enabled", 0)
-		b.field("aof_rewrite_in_progress", 0)
-		b.field("aof_rewrite_scheduled", 0)
-		b.field("aof_last_bgrewrite_status", "ok")
-		b.field("aof_last_write_status", "ok")
-		return
-	}
-	b.field("async_loading", 0)
-	for _, kv := range p.Info() {
-		b.field(kv[0], kv[1])
-	}
+	b.field("rdb_last_bgsave_time_sec", -1)
+	b.field("rdb_current_bgsave_time_sec", -1)
+	b.field("aof_enabled", 0)
+	b.field("aof_rewrite_in_progress", 0)
+	b.field("aof_rewrite_scheduled", 0)
+	b.field("aof_last_bgrewrite_status", "ok")
+	b.field("aof_last_write_status", "ok")
 }
 
 func infoStats(x *Ctx, b *infoBuilder) {

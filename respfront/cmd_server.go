@@ -110,8 +110,9 @@ func cmdReset(x *Ctx) {
 // cmdShutdown implements SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]
 // (https://redis.io/docs/latest/commands/shutdown/). It calls
 // Options.OnShutdown (without it, it closes this front) and closes the
-// connection without a reply, as Redis does. Nothing is saved here:
-// persistence hooks into OnShutdown.
+// connection without a reply, as Redis does. Nothing is saved here: SAVE
+// and NOSAVE are passed to the persistence manager, which writes the final
+// snapshot once the clients are gone.
 func cmdShutdown(x *Ctx) {
 	var save, nosave, abort, other bool
 	for _, a := range x.Args[1:] {
@@ -140,6 +141,9 @@ func cmdShutdown(x *Ctx) {
 	s := x.Conn.srv
 	s.log.Warn("SHUTDOWN requested by a client", "id", x.Conn.id, "addr", x.Conn.nc.RemoteAddr().String())
 	x.Conn.closeAfterReply = true
+	if p := s.opts.Persistence; p != nil {
+		p.SetShutdownSave(save, nosave)
+	}
 	if s.opts.OnShutdown != nil {
 		s.opts.OnShutdown()
 		return

@@ -45,8 +45,9 @@ type Options struct {
 	// Durability is the AOF, when appendonly is on: under appendfsync
 	// always, replies to writes wait for its fsync.
 	Durability Durability
-	// Persistence serves BGREWRITEAOF, SAVE, BGSAVE, LASTSAVE and INFO
-	// persistence; nil when persistence is off.
+	// Persistence serves BGREWRITEAOF, SAVE, BGSAVE, LASTSAVE, the SAVE and
+	// NOSAVE of SHUTDOWN and INFO persistence. internal/server always sets
+	// it; nil (a front built on its own) makes the snapshot commands fail.
 	Persistence Persistence
 }
 
@@ -61,12 +62,29 @@ type Durability interface {
 }
 
 // Persistence is the server's persistence manager, as the RESP commands
-// that drive it see it.
+// that drive it see it (https://redis.io/docs/latest/operate/oss_and_stack/management/persistence/).
+// Error texts are Redis's, without the "ERR " prefix.
 type Persistence interface {
-	// BGRewriteAOF starts an AOF rewrite in the background.
-	BGRewriteAOF() error
-	// Info returns the INFO persistence section's fields, in order.
-	Info() [][2]string
+	// BGRewriteAOF starts an AOF rewrite in the background, or schedules
+	// it (scheduled true) while a background save runs or when called
+	// inside EXEC.
+	BGRewriteAOF(inExec bool) (scheduled bool, err error)
+	// Save writes an RDB snapshot and returns once it is on disk.
+	Save() error
+	// BGSave starts writing an RDB snapshot in the background. While an
+	// AOF rewrite runs it fails, or with schedule (BGSAVE SCHEDULE) is
+	// scheduled; inside EXEC it is always scheduled.
+	BGSave(schedule, inExec bool) (scheduled bool, err error)
+	// LastSave returns the Unix time of the last successful save.
+	LastSave() int64
+	// Info returns the INFO persistence section's fields, in order; it is
+	// called with the engine lock held.
+	Info(tx *broker.Tx) [][2]string
+	// Configure applies CONFIG SET of save, rdbcompression or
+	// rdb-key-save-delay.
+	Configure(name, value string)
+	// SetShutdownSave records SHUTDOWN SAVE or NOSAVE before OnShutdown.
+	SetShutdownSave(save, nosave bool)
 }
 
 // ConfigSource is what CONFIG GET reads: the server's settings by name.

@@ -3,11 +3,14 @@
 // Usage, as redis-server's:
 //
 //	switchyard [/path/to/switchyard.conf] [--name value ...]
+//	switchyard check-aof [--fix] <appendonlydir/appendonly.aof.manifest | file.aof>
+//	switchyard check-rdb <dump.rdb>
 //
 // With no arguments it listens for RESP on 127.0.0.1:6379. Every setting of
 // the configuration file is also accepted as a --name value directive
 // (switchyard --port 6380 --bind 127.0.0.1). SIGINT and SIGTERM shut it down
-// cleanly.
+// cleanly. check-aof and check-rdb check persistence files the way
+// redis-check-aof and redis-check-rdb do, without starting the server.
 package main
 
 import (
@@ -29,6 +32,11 @@ func main() {
 }
 
 func run(args []string) int {
+	if len(args) > 0 {
+		if sub, ok := subcommands[args[0]]; ok {
+			return sub(args[1:], os.Stdout, os.Stderr)
+		}
+	}
 	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help") {
 		usage()
 		return 0
@@ -101,6 +109,8 @@ func newLogger(cfg *config.Config) (*slog.Logger, func(), error) {
 
 func usage() {
 	fmt.Println("Usage: switchyard [/path/to/switchyard.conf] [--name value ...]")
+	fmt.Println("       switchyard check-aof [--fix] <appendonlydir/appendonly.aof.manifest | file.aof>")
+	fmt.Println("       switchyard check-rdb <dump.rdb>")
 	fmt.Println()
 	fmt.Println("Directives:")
 	for _, d := range config.Directives {

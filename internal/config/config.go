@@ -28,7 +28,11 @@ const (
 	Bool  // yes|no
 	Bytes // 100, 1k, 1kb, 1mb, 1gb (Redis memory units)
 	Enum  // one of Directive.Enum
-	Multi // may repeat; every occurrence is kept (save)
+	// Multi is a list of save points that may repeat, as redis.conf's
+	// save: the first occurrence read replaces the default, later ones add
+	// to it, an empty value clears it; after Seal (CONFIG SET) a Set
+	// replaces the whole value.
+	Multi
 )
 
 // Directive is one row of the settings table.
@@ -64,6 +68,11 @@ var Directives = []Directive{
 	{Name: "aof-load-truncated", Kind: Bool, Default: "yes", Help: "load an AOF whose last command is torn, truncating it"},
 	{Name: "auto-aof-rewrite-percentage", Kind: Int, Default: "100", Help: "rewrite the AOF when it grew by this percentage (0: never)"},
 	{Name: "auto-aof-rewrite-min-size", Kind: Bytes, Default: "64mb", Help: "minimum AOF size for an automatic rewrite"},
+	{Name: "save", Kind: Multi, Default: "3600 1 300 100 60 10000", Help: "snapshot save points: <seconds> <changes> pairs; \"\" disables"},
+	{Name: "dbfilename", Kind: String, Default: "dump.rdb", Help: "file name of the RDB snapshot, inside dir"},
+	{Name: "rdbcompression", Kind: Bool, Default: "yes", Help: "LZF-compress strings in the RDB snapshot"},
+	{Name: "rdbchecksum", Kind: Bool, Default: "yes", Help: "write and verify the RDB snapshot's CRC64 checksum"},
+	{Name: "rdb-key-save-delay", Kind: Int, Default: "0", Help: "microseconds to sleep after writing each key of a snapshot (testing aid, as Redis's)"},
 	{Name: "amqp-port", Kind: Int, Default: "5672", Help: "AMQP 0-9-1 port; 0 disables"},
 	{Name: "nats-port", Kind: Int, Default: "4222", Help: "NATS client port; 0 disables"},
 	{Name: "nats-user", Kind: String, Default: "", Help: "NATS CONNECT user (with nats-pass); empty: no user/password authentication"},
@@ -78,12 +87,14 @@ var Directives = []Directive{
 
 // Config is a set of settings. The zero value is not usable; call New.
 type Config struct {
-	vals map[string][]string
+	vals   map[string][]string
+	read   map[string]bool // Multi directives given at least once while reading
+	sealed bool            // set by Seal: a Multi Set replaces the value
 }
 
 // New returns a Config holding every default.
 func New() *Config {
-	c := &Config{vals: map[string][]string{}}
+	c := &Config{vals: map[string][]string{}, read: map[string]bool{}}
 	for _, d := range Directives {
 		if d.Kind == Multi {
 			c.vals[d.Name] = nil
@@ -118,6 +129,9 @@ func (c *Config) Set(name string, args []string) error {
 		return fmt.Errorf("%w: %q", ErrUnknown, name)
 	}
 	val := strings.Join(args, " ")
+	if name == "dbfilename" && strings.ContainsAny(val, "/\\") {
+		return fmt.Errorf("%s: dbfilename can't be a path, just a filename", name)
+	}
 	switch d.Kind {
 	case Int:
 		if len(args) != 1 {
@@ -147,11 +161,55 @@ func (c *Config) Set(name string, args []string) error {
 		}
 		val = v
 	case Multi:
-		c.vals[name] = append(c.vals[name], val)
+		fields := strings.Fields(val)
+		if _, err := ParseSavePoints(strings.Join(fields, " ")); err != nil {
+			return fmt.Errorf("%s: %v", name, err)
+		}
+		// Redis's setConfigSaveOption: "" clears; the first occurrence in
+		// the files replaces the default; at run time every Set replaces.
+		if c.sealed || !c.read[name] || len(fields) == 0 {
+			c.vals[name] = nil
+			c.read[name] = true
+		}
+		if len(fields) > 0 {
+			c.vals[name] = append(c.vals[name], strings.Join(fields, " "))
+		}
 		return nil
 	}
 	c.vals[name] = []string{val}
 	return nil
+}
+
+// Seal ends the reading of files and command line: from now on a Set of a
+// Multi directive replaces its whole value, as CONFIG SET save does.
+func (c *Config) Seal() { c.sealed = true }
+
+// SavePoint is one "save <seconds> <changes>" rule: snapshot when at least
+// Changes changes happened and more than Seconds seconds passed since the
+// last snapshot.
+type SavePoint struct {
+	Seconds int64
+	Changes int64
+}
+
+// ParseSavePoints parses save's value, "<seconds> <changes>" pairs
+// separated by spaces ("" is none), with Redis's rules: seconds >= 1,
+// changes >= 0. The error reads as Redis's ("Invalid save parameters").
+func ParseSavePoints(s string) ([]SavePoint, error) {
+	f := strings.Fields(s)
+	if len(f)%2 != 0 {
+		return nil, errors.New("Invalid save parameters")
+	}
+	out := make([]SavePoint, 0, len(f)/2)
+	for i := 0; i < len(f); i += 2 {
+		sec, err1 := strconv.ParseInt(f[i], 10, 64)
+		ch, err2 := strconv.ParseInt(f[i+1], 10, 64)
+		if err1 != nil || err2 != nil || sec < 1 || ch < 0 {
+			return nil, errors.New("Invalid save parameters")
+		}
+		out = append(out, SavePoint{Seconds: sec, Changes: ch})
+	}
+	return out, nil
 }
 
 // Str returns a setting's value (Multi: all occurrences joined by spaces).

@@ -17,6 +17,7 @@ func startErr(t *testing.T, dir string, directives ...[]string) (*server.Server,
 	_ = cfg.Set("port", []string{"0"})
 	_ = cfg.Set("nats-port", []string{"0"})
 	_ = cfg.Set("dir", []string{dir})
+	_ = cfg.Set("amqp-port", []string{"0"})
 	for _, d := range directives {
 		if err := cfg.Set(d[0], d[1:]); err != nil {
 			t.Fatal(err)

@@ -68,30 +68,15 @@ func Start(cfg *config.Config, log *slog.Logger) (*Server, error) {
 		OnShutdown:        func() { go s.Shutdown(context.Background()) },
 	}
 	s.RESP = respfront.New(s.Engine, s.Queues, ropts)
-	if cfg.Bool("appendonly") {
-		dir := dataDir(cfg.Str("dir"))
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			s.Engine.Close()
-			return nil, fmt.Errorf("data directory: %w", err)
-		}
-		log.Info("persistence on", "dir", dir, "appendfsync", cfg.Str("appendfsync"))
-		p, err := s.openAOF(s.RESP.NewLoader())
-		if err != nil {
-			s.Engine.Close()
-			return nil, fmt.Errorf("AOF: %w", err)
-		}
-		s.persist = p
-		s.RESP.SetPersistence(p.aof, p)
-	} else {
-		log.Info("persistence off (appendonly no)")
+	if err := s.openPersistence(); err != nil {
+		s.Engine.Close()
+		return nil, err
 	}
 	for _, addr := range strings.Fields(cfg.Str("bind")) {
 		ln, err := net.Listen("tcp", net.JoinHostPort(addr, strconv.Itoa(cfg.Int("port"))))
 		if err != nil {
 			s.closeListeners()
-			if s.persist != nil {
-				s.persist.close()
-			}
+			s.persist.close(false)
 			s.Engine.Close()
 			return nil, fmt.Errorf("listen: %w", err)
 		}
@@ -100,17 +85,15 @@ func Start(cfg *config.Config, log *slog.Logger) (*Server, error) {
 	}
 	if port := cfg.Int("amqp-port"); port != 0 {
 		aopts := amqpbridge.Options{Logger: log}
-		if s.persist != nil {
-			aopts.Durability = s.persist.aof
+		if s.persist.aof != nil {
+			aopts.Durability = s.persist.aof // not a nil *AOF in the interface
 		}
 		s.AMQP = amqpbridge.New(s.Engine, s.Queues, aopts)
 		for _, addr := range strings.Fields(cfg.Str("bind")) {
 			ln, err := net.Listen("tcp", net.JoinHostPort(addr, strconv.Itoa(port)))
 			if err != nil {
 				s.closeListeners()
-				if s.persist != nil {
-					s.persist.close()
-				}
+				s.persist.close(false)
 				s.Engine.Close()
 				return nil, fmt.Errorf("listen: %w", err)
 			}
@@ -122,7 +105,7 @@ func Start(cfg *config.Config, log *slog.Logger) (*Server, error) {
 		if err := s.startNATS(cfg, port); err != nil {
 			s.closeListeners()
 			if s.persist != nil {
-				s.persist.close()
+				s.persist.close(false)
 			}
 			s.Engine.Close()
 			return nil, err
@@ -162,6 +145,41 @@ func Start(cfg *config.Config, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// openPersistence builds the persistence manager, loads the data from
+// disk (the AOF when appendonly is yes, else dump.rdb) and starts the
+// manager's background work. The data directory is created when the AOF
+// or save points are on.
+func (s *Server) openPersistence() error {
+	cfg := s.Config
+	cfg.Seal() // from now on CONFIG SET save replaces the save points
+	dir := dataDir(cfg.Str("dir"))
+	p, err := newPersistence(s, dir)
+	if err != nil {
+		return err
+	}
+	aofOn := cfg.Bool("appendonly")
+	if aofOn || len(p.points) > 0 {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("data directory: %w", err)
+		}
+		s.log.Info("persistence on", "dir", dir, "appendonly", cfg.Str("appendonly"),
+			"appendfsync", cfg.Str("appendfsync"), "save", cfg.Str("save"), "dbfilename", cfg.Str("dbfilename"))
+	} else {
+		s.log.Info("persistence off (appendonly no, no save points)", "dir", dir)
+	}
+	if err := p.load(s.RESP.NewLoader()); err != nil {
+		return err
+	}
+	p.start()
+	s.persist = p
+	if p.aof != nil {
+		s.RESP.SetPersistence(p.aof, p)
+	} else {
+		s.RESP.SetPersistence(nil, p)
+	}
+	return nil
 }
 
 // AMQPAddr returns the address of the first AMQP listener, or "" when the
@@ -272,10 +290,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		}
 		s.wg.Wait()
 		s.Queues.Close()
-		if s.persist != nil {
-			if perr := s.persist.close(); perr != nil {
-				s.log.Error("AOF close", "err", perr)
-			}
+		if perr := s.persist.close(true); perr != nil {
+			s.log.Error("persistence close", "err", perr)
 		}
 		s.Engine.Close()
 		close(s.stopped)

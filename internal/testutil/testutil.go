@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -154,11 +155,20 @@ func FreePort(t testing.TB) int {
 // returns its address; it is stopped by PID at the end of the test.
 func StartRedis(t testing.TB) string {
 	t.Helper()
+	return StartRedisDir(t, t.TempDir(), "--save", "", "--appendonly", "no")
+}
+
+// StartRedisDir starts a real redis-server on a free port with dir as its
+// working directory (where it loads and saves dump.rdb) and the extra
+// command-line directives, and returns its address. It is stopped by PID at
+// the end of the test (a test may stop it earlier with SHUTDOWN).
+func StartRedisDir(t testing.TB, dir string, extra ...string) string {
+	t.Helper()
 	bin := Need(t, "redis-server")
 	port := FreePort(t)
-	dir := t.TempDir()
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no")
+	args := append([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1",
+		"--dir", dir, "--daemonize", "no"}, extra...)
+	cmd := exec.Command(bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	cmd.Stderr = cmd.Stdout
@@ -168,10 +178,17 @@ func StartRedis(t testing.TB) string {
 		_ = cmd.Wait()
 	})
 	ready := make(chan struct{})
+	exited := make(chan struct{}) // its output ended: it exited
+	var logMu sync.Mutex
+	var logLines []string
 	go func() {
+		defer close(exited)
 		sc := bufio.NewScanner(stdout)
 		closed := false
 		for sc.Scan() {
+			logMu.Lock()
+			logLines = append(logLines, sc.Text())
+			logMu.Unlock()
 			if !closed && containsReady(sc.Text()) {
 				close(ready)
 				closed = true
@@ -180,6 +197,10 @@ func StartRedis(t testing.TB) string {
 	}()
 	select {
 	case <-ready:
+	case <-exited:
+		logMu.Lock()
+		defer logMu.Unlock()
+		t.Fatalf("redis-server on port %d exited before becoming ready:\n%s", port, strings.Join(logLines, "\n"))
 	case <-time.After(20 * time.Second):
 		t.Fatalf("redis-server on port %d did not become ready", port)
 	}
