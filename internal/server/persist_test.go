@@ -24,7 +24,9 @@ func shutdown(t *testing.T, s interface{ Shutdown(context.Context) error }) {
 	require.NoError(t, s.Shutdown(c))
 }
 
-// TestAOFRestart writes every kind of value under each fsync policy,
+// TestAOFRestart writes every kind of value (strings, lists, hashes, sets,
+// sorted sets, bitmaps, HyperLogLogs) and a durable queue with a persistent
+// message under each fsync policy,
 // restarts the server on the same directory and finds the same data.
 func TestAOFRestart(t *testing.T) {
 	for _, policy := range []string{"always", "everysec", "no"} {
@@ -48,6 +50,16 @@ func TestAOFRestart(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, c.Set(ctx, "gone", "x", 0).Err())
 			require.NoError(t, c.Del(ctx, "gone").Err())
+			require.NoError(t, c.HSet(ctx, "h", "f1", "v1", "f2", "v2").Err())
+			require.NoError(t, c.HIncrByFloat(ctx, "h", "n", 1.5).Err())
+			require.NoError(t, c.SAdd(ctx, "set", "a", "b", "c").Err())
+			require.NoError(t, c.SRem(ctx, "set", "b").Err())
+			require.NoError(t, c.ZAdd(ctx, "z", redis.Z{Score: 1, Member: "one"}, redis.Z{Score: 2.5, Member: "two"}).Err())
+			require.NoError(t, c.ZIncrBy(ctx, "z", 1, "one").Err())
+			require.NoError(t, c.SetBit(ctx, "bits", 7, 1).Err())
+			require.NoError(t, c.PFAdd(ctx, "hll", "x", "y", "z").Err())
+			require.NoError(t, c.Do(ctx, "QUEUE.DECLARE", "dq", "DURABLE").Err())
+			require.NoError(t, c.Do(ctx, "QUEUE.PUBLISH", "dq", "persisted", "PERSISTENT").Err())
 			ttlBefore := c.PTTL(ctx, "ttl").Val()
 			c.Close()
 			shutdown(t, s)
@@ -64,6 +76,14 @@ func TestAOFRestart(t *testing.T) {
 			ttl := c2.PTTL(ctx, "ttl").Val()
 			require.Greater(t, ttl, time.Duration(0))
 			require.LessOrEqual(t, ttl, ttlBefore)
+			require.Equal(t, map[string]string{"f1": "v1", "f2": "v2", "n": "1.5"}, c2.HGetAll(ctx, "h").Val())
+			require.ElementsMatch(t, []string{"a", "c"}, c2.SMembers(ctx, "set").Val())
+			require.Equal(t, []redis.Z{{Score: 2, Member: "one"}, {Score: 2.5, Member: "two"}}, c2.ZRangeWithScores(ctx, "z", 0, -1).Val())
+			require.Equal(t, int64(1), c2.GetBit(ctx, "bits", 7).Val())
+			require.Equal(t, int64(3), c2.PFCount(ctx, "hll").Val())
+			body, _, _, ok := getBody(t, c2, "dq")
+			require.True(t, ok)
+			require.Equal(t, "persisted", body)
 			require.NoError(t, c2.Do(ctx, "SELECT", "3").Err())
 			require.Equal(t, "yes", c2.Get(ctx, "db3").Val())
 		})
