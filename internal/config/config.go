@@ -161,6 +161,14 @@ func (c *Config) Set(name string, args []string) error {
 		}
 		val = v
 	case Multi:
+		if name != "save" {
+			// Other repeatable directives (nats-link) accumulate, one
+			// value per occurrence.
+			if val != "" {
+				c.vals[name] = append(c.vals[name], val)
+			}
+			return nil
+		}
 		fields := strings.Fields(val)
 		if _, err := ParseSavePoints(strings.Join(fields, " ")); err != nil {
 			return fmt.Errorf("%s: %v", name, err)
