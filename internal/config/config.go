@@ -170,10 +170,8 @@ func (c *Config) Set(name string, args []string) error {
 			return nil
 		}
 		fields := strings.Fields(val)
-		if name == "save" {
-			if _, err := ParseSavePoints(strings.Join(fields, " ")); err != nil {
-				return fmt.Errorf("%s: %v", name, err)
-			}
+		if _, err := ParseSavePoints(strings.Join(fields, " ")); err != nil {
+			return fmt.Errorf("%s: %v", name, err)
 		}
 		// Redis's setConfigSaveOption: "" clears; the first occurrence in
 		// the files replaces the default; at run time every Set replaces.
