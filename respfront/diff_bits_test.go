@@ -248,6 +248,20 @@ func TestDiffBitsRandom(t *testing.T) {
 			}
 		}
 	}
+	if stats["dense HLL values"] == 0 {
+		// Some seeds never grow an HLL past the sparse limit: promote one
+		// explicitly, compared on both servers like every other command,
+		// so that each run checks the dense encoding.
+		args := []string{"PFADD", "hll:dense"}
+		for i := 0; i < 4000; i++ {
+			args = append(args, strconv.Itoa(i))
+		}
+		r.do(2, args...)
+		if v := r.do(2, "GET", "hll:dense"); strings.HasPrefix(v, "$12304\r\nHYLL\x00") {
+			stats["dense HLL values"]++
+		}
+		r.do(2, "PFCOUNT", "hll:dense")
+	}
 	t.Logf("reached: %v", stats)
 	require.NotZero(t, stats["dense HLL values"])
 	require.NotZero(t, stats["sparse HLL values"])
