@@ -276,7 +276,6 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		for _, l := range s.NATSLinks {
 			l.Close()
 		}
-		s.closeListeners()
 		if s.AMQP != nil {
 			err = s.AMQP.Shutdown(ctx)
 		}
@@ -288,6 +287,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		if rerr := s.RESP.Shutdown(ctx); err == nil {
 			err = rerr
 		}
+		// The RESP front closed the listeners it serves; this closes any it
+		// had not started serving yet. Closing them before RESP.Shutdown made
+		// Serve report the close as an accept error.
+		s.closeListeners()
 		s.wg.Wait()
 		s.Queues.Close()
 		if perr := s.persist.close(true); perr != nil {
